@@ -1,0 +1,136 @@
+// Writes a dataset into fresh tables (schema atlas_next, shaped LIKE atlas) inside one
+// transaction, derives geometry and statistics from the memberships, then swaps the
+// schemas. Any failure rolls back the whole transaction: the previous data keeps serving.
+import type { Queryable } from '../server/db/db.ts';
+import { searchKey } from '../server/search/normalize.ts';
+import type { Dataset } from './model.ts';
+import type { LayerMeta } from './sources.ts';
+
+const TABLES = ['layer', 'commune', 'commune_alias', 'perimeter', 'membership', 'scheme'] as const;
+const BATCH = 1000;
+
+async function insertBatches<T>(tx: Queryable, sql: string, rows: T[], toJson: (r: T) => object) {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    await tx.query(sql, [JSON.stringify(rows.slice(i, i + BATCH).map(toJson))]);
+  }
+}
+
+// Contours are made valid on the way in (ST_MakeValid may yield a collection: keep polygons).
+const GEOM = `CASE WHEN x.geometry IS NULL OR jsonb_typeof(x.geometry) <> 'object' THEN NULL
+  ELSE ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(x.geometry::text), 4326)), 3)) END`;
+
+const SQL = {
+  layer: `INSERT INTO atlas_next.layer (id, name, kind, vintage, source, licence, fictif, sort)
+    SELECT id, name, kind, vintage, source, licence, coalesce(fictif, false), sort
+    FROM jsonb_to_recordset($1::jsonb) AS x(id text, name text, kind text, vintage text, source text, licence text, fictif boolean, sort int)`,
+  commune: `INSERT INTO atlas_next.commune (code, name, departement, region, arrondissement, epci, population, geom, search_key)
+    SELECT x.code, x.name, x.departement, x.region, x.arrondissement, x.epci, x.population, ${GEOM}, x.search_key
+    FROM jsonb_to_recordset($1::jsonb) AS x(code text, name text, departement text, region text, arrondissement text,
+      epci text, population int, geometry jsonb, search_key text)`,
+  alias: `INSERT INTO atlas_next.commune_alias (old_code, code, kind, name)
+    SELECT old_code, code, kind, name FROM jsonb_to_recordset($1::jsonb) AS x(old_code text, code text, kind text, name text)
+    ON CONFLICT DO NOTHING`,
+  perimeter: `INSERT INTO atlas_next.perimeter (layer, code, name, subtype, attrs, fictif, population, geom, search_key)
+    SELECT x.layer, x.code, x.name, x.subtype, coalesce(x.attrs, '{}'::jsonb), coalesce(x.fictif, false), x.population, ${GEOM}, x.search_key
+    FROM jsonb_to_recordset($1::jsonb) AS x(layer text, code text, name text, subtype text, attrs jsonb, fictif boolean,
+      population double precision, geometry jsonb, search_key text)`,
+  membership: `INSERT INTO atlas_next.membership (layer, code, commune, share)
+    SELECT layer, code, commune, share FROM jsonb_to_recordset($1::jsonb) AS x(layer text, code text, commune text, share double precision)
+    ON CONFLICT (layer, code, commune) DO UPDATE SET share = greatest(atlas_next.membership.share, excluded.share)`,
+  scheme: `INSERT INTO atlas_next.scheme (code, type, name, bearer_type, bearer_name, perimeter_ref, start_date, generation,
+      coordination_fte, status, source, remark)
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(code text, type text, name text, bearer_type text, bearer_name text,
+      perimeter_ref text, start_date text, generation int, coordination_fte double precision, status text, source text, remark text)`,
+  communeArea: `UPDATE atlas_next.commune SET area_km2 = ST_Area(geom::geography) / 1e6 WHERE geom IS NOT NULL`,
+  // Contoured sub-communal perimeters (QPV 2015): which communes they lie in, and the part
+  // of each commune they cover. Slivers under 5 % of the perimeter come from the
+  // simplified commune contours and are dropped.
+  polygonMemberships: `INSERT INTO atlas_next.membership (layer, code, commune, share)
+    SELECT p.layer, p.code, c.code,
+      least(1, ST_Area(ST_Intersection(p.geom, c.geom)::geography) / nullif(ST_Area(c.geom::geography), 0))
+    FROM atlas_next.perimeter p
+    JOIN atlas_next.commune c ON ST_Intersects(p.geom, c.geom)
+    WHERE p.layer = ANY($1::text[]) AND p.geom IS NOT NULL
+      AND ST_Area(ST_Intersection(p.geom, c.geom)) >= 0.05 * ST_Area(p.geom)
+    ON CONFLICT (layer, code, commune) DO UPDATE SET share = excluded.share`,
+  unionGeometry: `UPDATE atlas_next.perimeter p SET geom = u.geom
+    FROM (SELECT m.code, ST_Multi(ST_CollectionExtract(ST_Union(c.geom), 3)) AS geom
+          FROM atlas_next.membership m JOIN atlas_next.commune c ON c.code = m.commune
+          WHERE m.layer = $1 GROUP BY m.code) u
+    WHERE p.layer = $1 AND p.code = u.code AND p.geom IS NULL`,
+  // Statistics: population and area counted by share; unknown when a share is unknown
+  // (then the perimeter's own figures, if any, stand).
+  stats: `UPDATE atlas_next.perimeter p SET
+      commune_count = s.n,
+      population = coalesce(p.population, s.population),
+      area_km2 = CASE WHEN s.area IS NOT NULL AND NOT s.own_geom THEN s.area ELSE ST_Area(p.geom::geography) / 1e6 END
+    FROM (SELECT m.layer, m.code, count(*)::int AS n, bool_or(pp.geom IS NOT NULL AND pp.layer IN ('qpv', 'epci')) AS own_geom,
+            CASE WHEN bool_and(m.share IS NOT NULL) THEN sum(c.population * m.share) END AS population,
+            CASE WHEN bool_and(m.share IS NOT NULL) THEN sum(c.area_km2 * m.share) END AS area
+          FROM atlas_next.membership m
+          JOIN atlas_next.commune c ON c.code = m.commune
+          JOIN atlas_next.perimeter pp ON pp.layer = m.layer AND pp.code = m.code
+          GROUP BY m.layer, m.code) s
+    WHERE p.layer = s.layer AND p.code = s.code`,
+  areaOnly: `UPDATE atlas_next.perimeter SET area_km2 = ST_Area(geom::geography) / 1e6
+    WHERE area_km2 IS NULL AND geom IS NOT NULL`,
+};
+
+export interface WriteOptions {
+  layers: LayerMeta[];
+  progress?: (step: string) => void;
+}
+
+export async function writeDataset(tx: Queryable, data: Dataset, { layers, progress = () => {} }: WriteOptions) {
+  const owned = layers.map((l) => l.id);
+  await tx.exec('DROP SCHEMA IF EXISTS atlas_next CASCADE; CREATE SCHEMA atlas_next;');
+  for (const t of TABLES) await tx.exec(`CREATE TABLE atlas_next.${t} (LIKE atlas.${t} INCLUDING ALL)`);
+
+  progress(`écriture de ${data.communes.length} communes`);
+  await insertBatches(tx, SQL.layer, layers, (l, ) => ({ ...l, sort: layers.indexOf(l) }));
+  await insertBatches(tx, SQL.commune, data.communes, (c) => ({ ...c, search_key: searchKey(c.name) }));
+  await tx.query(SQL.communeArea);
+  await insertBatches(tx, SQL.alias, data.aliases, (a) => ({ old_code: a.oldCode, code: a.code, kind: a.kind, name: a.name }));
+
+  progress(`écriture de ${data.perimeters.length} périmètres et ${data.memberships.length} appartenances`);
+  await insertBatches(tx, SQL.perimeter, data.perimeters, (p) => ({
+    ...p,
+    geometry: p.geometry ?? null,
+    population: p.population ?? null,
+    search_key: searchKey(p.name),
+  }));
+  await insertBatches(tx, SQL.membership, data.memberships, (m) => m);
+  await insertBatches(tx, SQL.scheme, data.schemes, (s) => ({
+    code: s.code,
+    type: s.type,
+    name: s.name,
+    bearer_type: s.bearerType,
+    bearer_name: s.bearerName,
+    perimeter_ref: s.perimeterRef,
+    start_date: s.startDate,
+    generation: s.generation,
+    coordination_fte: s.coordinationFte,
+    status: s.status,
+    source: s.source,
+    remark: s.remark,
+  }));
+  await tx.query(SQL.polygonMemberships, [['qpv']]);
+
+  // Layers other imports own (CPTS, sectors…) survive a reference re-import.
+  await tx.query(`INSERT INTO atlas_next.layer SELECT * FROM atlas.layer WHERE id <> ALL($1::text[])`, [owned]);
+  await tx.query(`INSERT INTO atlas_next.perimeter SELECT * FROM atlas.perimeter WHERE layer <> ALL($1::text[])`, [owned]);
+  await tx.query(`INSERT INTO atlas_next.membership SELECT m.* FROM atlas.membership m
+    JOIN atlas_next.commune c ON c.code = m.commune WHERE m.layer <> ALL($1::text[])`, [owned]);
+
+  for (const layer of ['departement', 'arrondissement', 'region', 'petr', 'pnr', 'scheme']) {
+    progress(`contours dérivés : ${layer}`);
+    await tx.query(SQL.unionGeometry, [layer]);
+  }
+  progress('statistiques des périmètres');
+  await tx.query(SQL.stats);
+  await tx.query(SQL.areaOnly);
+
+  await tx.exec(`ALTER SCHEMA atlas RENAME TO atlas_previous;
+    ALTER SCHEMA atlas_next RENAME TO atlas;
+    DROP SCHEMA atlas_previous CASCADE;`);
+}

@@ -1,0 +1,49 @@
+// Builds the Express application (no listen): API routes, the built client, errors.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import type { Logger } from 'pino';
+import type { Db } from './db/db.ts';
+import { errorHandler, unknownRoute } from './errors.ts';
+import { healthRoutes } from './routes/health.ts';
+import { layerRoutes } from './routes/layers.ts';
+import { searchRoutes } from './routes/search.ts';
+import { territoryRoutes } from './routes/territories.ts';
+
+export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
+
+export interface AppDeps {
+  db: Db;
+  logger: Logger;
+  clientDir?: string;
+}
+
+export function createApp({ db, logger, clientDir = CLIENT_DIST }: AppDeps) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  });
+  app.use(express.json({ limit: '1mb' }));
+
+  const api = express.Router();
+  api.use(healthRoutes(db), layerRoutes(db), searchRoutes(db), territoryRoutes(db));
+  api.use(unknownRoute);
+  app.use('/api', api);
+
+  if (fs.existsSync(path.join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/|tiles\/).*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
+  }
+  app.use(unknownRoute);
+  app.use(errorHandler((err, req) => logger.error({ err, method: req.method, url: req.url }, 'unhandled error')));
+  return app;
+}

@@ -1,0 +1,40 @@
+// Starts Millefeuille: configuration, database (PostGIS or embedded), migrations, the
+// reference import on first start, then the HTTP server; stops cleanly on signals.
+import pino from 'pino';
+import { formatReport, importReference } from '../geodata/import.ts';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { openDb } from './db/db.ts';
+import { migrate } from './db/migrate.ts';
+
+const config = loadConfig();
+const logger = pino({ level: config.logLevel });
+
+const db = await openDb(config);
+logger.info({ database: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined }, 'database open');
+const applied = await migrate(db);
+if (applied.length) logger.info({ applied }, 'migrations applied');
+
+const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM atlas.commune')) as [{ n: number }];
+if (n === 0) {
+  logger.info({ geodataDir: config.geodataDir }, 'empty database: importing reference data (first start)');
+  const report = await importReference(db, config.geodataDir, (step) => logger.info(step));
+  logger.info(formatReport(report));
+}
+
+const app = createApp({ db, logger });
+const server = app.listen(config.port, config.host, () => {
+  logger.info(`Millefeuille écoute sur http://${config.host}:${config.port}`);
+});
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  server.close();
+  await db.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,31 @@
+// SQL for the layer catalogue.
+import type { Queryable } from '../db/db.ts';
+
+export interface LayerRow {
+  id: string;
+  name: string;
+  kind: string;
+  vintage: string;
+  source: string;
+  licence: string;
+  fictif: boolean;
+  count: number;
+}
+
+export async function listLayers(db: Queryable): Promise<LayerRow[]> {
+  return db.query<LayerRow>(
+    `SELECT l.id, l.name, l.kind, l.vintage, l.source, l.licence, l.fictif,
+       CASE WHEN l.id = 'commune' THEN (SELECT count(*)::int FROM atlas.commune)
+            ELSE (SELECT count(*)::int FROM atlas.perimeter p WHERE p.layer = l.id) END AS count
+     FROM atlas.layer l ORDER BY l.sort, l.id`,
+  );
+}
+
+export async function countSchemesByType(db: Queryable): Promise<{ type: string; count: number }[]> {
+  return db.query(`SELECT type, count(*)::int AS count FROM atlas.scheme GROUP BY type ORDER BY type`);
+}
+
+export async function layerExists(db: Queryable, id: string): Promise<boolean> {
+  const rows = await db.query(`SELECT 1 FROM atlas.layer WHERE id = $1`, [id]);
+  return rows.length > 0;
+}

@@ -1,0 +1,129 @@
+// Territory sheets: GET /api/territories/:layer/:code and its member communes
+// (…/communes, as JSON, CSV or GeoJSON). A former commune code redirects to the
+// current commune.
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/db.ts';
+import { notFound } from '../errors.ts';
+import { toCsv } from '../export/csv.ts';
+import { codeSchema, layerIdSchema, resolveLayer } from '../layers.ts';
+import {
+  communeMemberships,
+  currentCommuneCode,
+  findCommune,
+  findPerimeter,
+  memberCommunes,
+  perimeterMemberships,
+  schemeDetails,
+  type TerritoryRow,
+} from '../queries/territories.ts';
+
+const paramsSchema = z.object({ layer: layerIdSchema, code: codeSchema });
+const formatSchema = z.object({
+  format: z.enum(['json', 'csv', 'geojson'], { message: 'format attendu : json, csv ou geojson' }).default('json'),
+});
+
+const round = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
+
+type Resolved = { territory: TerritoryRow; redirect?: undefined } | { redirect: string; territory?: undefined };
+
+async function resolveTerritory(db: Db, req: Request, suffix: string): Promise<Resolved> {
+  const { layer: layerId, code: rawCode } = paramsSchema.parse(req.params);
+  const { layer, schemeType } = await resolveLayer(db, layerId);
+  if (layer === 'commune') {
+    const code = rawCode.toUpperCase();
+    const commune = await findCommune(db, code);
+    if (commune) return { territory: commune };
+    const current = await currentCommuneCode(db, code);
+    if (current) return { redirect: `/api/territories/commune/${current}${suffix}` };
+    throw notFound(`Aucune commune de code « ${rawCode} » (ni actuelle ni ancienne).`);
+  }
+  const territory = await findPerimeter(db, layer, rawCode, schemeType);
+  if (!territory) throw notFound(`Aucun territoire « ${rawCode} » dans la couche « ${layerId} ».`);
+  return { territory };
+}
+
+export function territoryRoutes(db: Db): Router {
+  const router = Router();
+
+  router.get('/territories/:layer/:code', async (req, res) => {
+    const r = await resolveTerritory(db, req, '');
+    if (r.redirect) return res.redirect(301, r.redirect);
+    const t = r.territory!;
+    const [memberships, scheme] = await Promise.all([
+      t.layer === 'commune' ? communeMemberships(db, t.code) : perimeterMemberships(db, t.layer, t.code),
+      t.layer === 'scheme' ? schemeDetails(db, t.code) : Promise.resolve(null),
+    ]);
+    res.json({
+      layer: t.layer,
+      code: t.code,
+      name: t.name,
+      type: t.type,
+      fictif: t.fictif,
+      population: round(t.population, 0),
+      areaKm2: round(t.areaKm2, 2),
+      communeCount: t.communeCount,
+      bbox: t.bbox,
+      attributes: t.attrs,
+      ...(scheme ? { scheme } : {}),
+      memberships: memberships.map((m) => ({
+        layer: m.layer,
+        code: m.code,
+        name: m.name,
+        type: m.type,
+        share: round(m.share, 4),
+        shareOfOther: round(m.shareOfOther, 4),
+        fictif: m.fictif,
+      })),
+    });
+  });
+
+  router.get('/territories/:layer/:code/communes', async (req, res) => {
+    const { format } = formatSchema.parse(req.query);
+    const r = await resolveTerritory(db, req, `/communes${format === 'json' ? '' : `?format=${format}`}`);
+    if (r.redirect) return res.redirect(301, r.redirect);
+    const t = r.territory!;
+    const communes = await memberCommunes(db, t.layer, t.code, format === 'geojson');
+    const filename = `communes-${t.layer}-${t.code}`.replace(/[^A-Za-z0-9._-]/g, '_');
+    const fictif = t.fictif ? 'exemple fictif' : null;
+    if (format === 'csv') {
+      const csv = toCsv(
+        [
+          { key: 'code', label: 'code_commune' },
+          { key: 'name', label: 'nom_commune' },
+          { key: 'departement', label: 'departement' },
+          { key: 'population', label: 'population' },
+          { key: 'share', label: 'part_dans_le_perimetre' },
+          { key: 'perimeter', label: 'perimetre' },
+          { key: 'fictif', label: 'donnees' },
+        ],
+        communes.map((c) => ({ ...c, perimeter: `${t.name} (${t.code})`, fictif: fictif ?? 'réelles' })),
+      );
+      res.type('text/csv; charset=utf-8').attachment(`${filename}.csv`).send(csv);
+      return;
+    }
+    if (format === 'geojson') {
+      res.type('application/geo+json').attachment(`${filename}.geojson`).send(
+        JSON.stringify({
+          type: 'FeatureCollection',
+          properties: { layer: t.layer, code: t.code, name: t.name, fictif: t.fictif },
+          features: communes.map(({ geometry, ...props }) => ({
+            type: 'Feature',
+            properties: { ...props, ...(fictif ? { donnees: fictif } : {}) },
+            geometry: geometry ? JSON.parse(geometry) : null,
+          })),
+        }),
+      );
+      return;
+    }
+    res.json({
+      layer: t.layer,
+      code: t.code,
+      name: t.name,
+      fictif: t.fictif,
+      communes: communes.map((c) => ({ ...c, share: round(c.share, 4) })),
+    });
+  });
+
+  return router;
+}
