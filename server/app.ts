@@ -6,20 +6,26 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { Db } from './db/db.ts';
 import { errorHandler, unknownRoute } from './errors.ts';
+import { configRoutes } from './routes/config.ts';
 import { healthRoutes } from './routes/health.ts';
 import { layerRoutes } from './routes/layers.ts';
+import { schemeRoutes } from './routes/schemes.ts';
 import { searchRoutes } from './routes/search.ts';
 import { territoryRoutes } from './routes/territories.ts';
+import { tileRoutes } from './routes/tiles.ts';
+import { TileStore } from './tiles/store.ts';
 
 export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
 export interface AppDeps {
   db: Db;
   logger: Logger;
+  tiles?: TileStore;
   clientDir?: string;
+  basemapStyleUrl?: string | null;
 }
 
-export function createApp({ db, logger, clientDir = CLIENT_DIST }: AppDeps) {
+export function createApp({ db, logger, tiles = new TileStore(db), clientDir = CLIENT_DIST, basemapStyleUrl = null }: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -35,9 +41,17 @@ export function createApp({ db, logger, clientDir = CLIENT_DIST }: AppDeps) {
   app.use(express.json({ limit: '1mb' }));
 
   const api = express.Router();
-  api.use(healthRoutes(db), layerRoutes(db), searchRoutes(db), territoryRoutes(db));
+  api.use(
+    configRoutes({ basemapStyleUrl }),
+    healthRoutes(db),
+    layerRoutes(db),
+    searchRoutes(db),
+    territoryRoutes(db),
+    schemeRoutes(db),
+  );
   api.use(unknownRoute);
   app.use('/api', api);
+  app.use('/tiles', tileRoutes(db, tiles));
 
   if (fs.existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: false, maxAge: '1h' }));

@@ -22,7 +22,7 @@ if (n === 0) {
   logger.info(formatReport(report));
 }
 
-const app = createApp({ db, logger });
+const app = createApp({ db, logger, basemapStyleUrl: config.basemapStyleUrl ?? null });
 const server = app.listen(config.port, config.host, () => {
   logger.info(`Millefeuille écoute sur http://${config.host}:${config.port}`);
 });

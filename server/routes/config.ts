@@ -1,0 +1,10 @@
+// GET /api/config: the few settings the client needs (an optional remote basemap).
+import { Router } from 'express';
+
+export function configRoutes(settings: { basemapStyleUrl: string | null }): Router {
+  const router = Router();
+  router.get('/config', (_req, res) => {
+    res.json(settings);
+  });
+  return router;
+}
