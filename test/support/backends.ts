@@ -1,0 +1,61 @@
+// The databases the integration and e2e tests run against: always the embedded PGlite,
+// and PostgreSQL + PostGIS when TEST_DATABASE_URL (or DATABASE_URL) names one.
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { createApp } from '../../server/app.ts';
+import { openDb, type Db } from '../../server/db/db.ts';
+
+export interface Backend {
+  name: 'pglite' | 'postgis';
+  databaseUrl?: string;
+  dataDir: string;
+}
+
+export const GEODATA_DIR = path.resolve(process.env.GEODATA_DIR ?? '../shared/geodata');
+
+export function configuredBackends(): Backend[] {
+  const list: Backend[] = [{ name: 'pglite', dataDir: path.resolve(process.env.TEST_PGLITE_DIR ?? '.data/test-pglite') }];
+  const url = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (url) list.push({ name: 'postgis', databaseUrl: url, dataDir: '' });
+  return list;
+}
+
+/** Backends prepared (migrated and imported) by the global setup. */
+export function backends(): Backend[] {
+  return inject('backends');
+}
+
+export function openBackend(b: Backend): Promise<Db> {
+  return openDb({ databaseUrl: b.databaseUrl, dataDir: b.dataDir });
+}
+
+export interface TestServer {
+  url: string;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** The real app on a free loopback port, over the given backend. */
+export async function startTestServer(b: Backend, options: { clientDir?: string } = {}): Promise<TestServer> {
+  const db = await openBackend(b);
+  const app = createApp({ db, logger: pino({ level: 'silent' }), ...options });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    db,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await db.close();
+    },
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    backends: Backend[];
+  }
+}
