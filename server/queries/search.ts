@@ -20,10 +20,11 @@ export async function searchTerritories(
   limit: number,
 ): Promise<SearchHit[]> {
   return db.query<SearchHit>(
-    `WITH entries AS (
+    `WITH former AS (SELECT code FROM atlas.commune_alias WHERE old_code = $2),
+     entries AS (
        SELECT 'commune' AS layer, c.code, c.name, NULL::text AS type, c.population::float8 AS population,
               d.name || ' (' || c.departement || ')' AS detail, c.search_key,
-              EXISTS (SELECT 1 FROM atlas.commune_alias a WHERE a.old_code = $2 AND a.code = c.code) AS former
+              c.code IN (SELECT code FROM former) AS former
        FROM atlas.commune c LEFT JOIN atlas.perimeter d ON d.layer = 'departement' AND d.code = c.departement
        UNION ALL
        SELECT p.layer, p.code, p.name, p.subtype, p.population,
