@@ -1,0 +1,299 @@
+// The MapLibre style, built from the layer entries: our own tiles only, no glyphs URL
+// (labels are drawn locally by TinySDF from system fonts), no sprite. Régions and
+// départements from our tiles make the background. Every entry has all its map layers
+// from the start, hidden when inactive: a source whose layers are all hidden loads no
+// tile, so toggling is cheap and the drawing order never changes.
+import type {
+  DataDrivenPropertyValueSpecification,
+  LineLayerSpecification,
+  Map as MlMap,
+  ExpressionSpecification,
+  FilterSpecification,
+  LayerSpecification,
+  SourceSpecification,
+  StyleSpecification,
+} from 'maplibre-gl';
+import type { LayerEntry } from './layers.ts';
+import { COMMUNE_MINZOOM } from './layers.ts';
+import { hatchImageId } from './patterns.ts';
+
+export const SEA = '#d5e3ec';
+export const LAND = '#f7f5f0';
+const BASE_DEPARTEMENT = '#c9c2b4';
+const BASE_REGION = '#a19a8c';
+export const BASE_SOURCE = 'base';
+/** Invisible commune fill, so a click anywhere can fall back on the commune under it. */
+export const COMMUNE_HIT = 'commune-hit';
+export const DEPARTEMENT_HIT = 'base-departement-hit';
+const FONT_REGULAR = ['Noto Sans Regular', 'DejaVu Sans Book', 'Arial Regular'];
+const FONT_BOLD = ['Noto Sans Bold', 'DejaVu Sans Bold', 'Arial Bold'];
+
+/** Status of a scheme, set as feature-state from /api/schemes: drives its fill strength. */
+const STATUS_FACTOR: ExpressionSpecification = [
+  'match',
+  ['coalesce', ['feature-state', 'status'], 'inconnu'],
+  'en_cours',
+  1,
+  'en_elaboration',
+  0.5,
+  'termine',
+  0.22,
+  0.7,
+];
+
+/** The tile source of each API layer: régions and départements share the base source. */
+export function sourceOf(layer: string): string {
+  return layer === 'region' || layer === 'departement' ? BASE_SOURCE : layer;
+}
+
+function tileUrl(layers: string[]): string {
+  const path = layers.length > 1 ? encodeURIComponent(`{${layers.join(',')}}`) : layers[0]!;
+  return `${location.origin}/tiles/${path}/{z}/{x}/{y}.mvt`;
+}
+
+export function buildSources(entries: LayerEntry[]): Record<string, SourceSpecification> {
+  const sources: Record<string, SourceSpecification> = {
+    [BASE_SOURCE]: { type: 'vector', tiles: [tileUrl(['region', 'departement'])], maxzoom: 14 },
+  };
+  for (const layer of new Set(entries.map((e) => e.layer))) {
+    if (sourceOf(layer) !== layer) continue;
+    sources[layer] = {
+      type: 'vector',
+      tiles: [tileUrl([layer])],
+      maxzoom: 14,
+      ...(layer === 'commune' ? { minzoom: COMMUNE_MINZOOM } : {}),
+      ...(layer === 'scheme' ? { promoteId: 'code' } : {}),
+    };
+  }
+  return sources;
+}
+
+function typeFilter(e: LayerEntry): FilterSpecification | undefined {
+  return e.schemeType ? ['==', ['get', 'type'], e.schemeType] : undefined;
+}
+
+/** Outline width grows with zoom around the look's width at zoom 8. */
+function widthByZoom(w: number): ExpressionSpecification {
+  return ['interpolate', ['linear'], ['zoom'], 4, Math.max(0.4, w * 0.55), 8, w, 12, w * 1.35];
+}
+
+function common(e: LayerEntry, kind: string, visible: boolean) {
+  return {
+    id: `${e.id}:${kind}`,
+    source: sourceOf(e.layer),
+    'source-layer': e.layer,
+    minzoom: e.look.minzoom,
+    metadata: { entry: e.id },
+    ...(typeFilter(e) ? { filter: typeFilter(e) } : {}),
+    layout: { visibility: visible ? ('visible' as const) : ('none' as const) },
+  };
+}
+
+function scaled(base: number, opacity: number, isScheme: boolean): DataDrivenPropertyValueSpecification<number> {
+  return isScheme ? ['*', base * opacity, STATUS_FACTOR] : base * opacity;
+}
+
+/** Fill layers (translucent fill, then hatching): also what a click hits, so always present. */
+export function fillLayers(e: LayerEntry, opacity: number, visible: boolean): LayerSpecification[] {
+  const isScheme = e.schemeType !== null;
+  const out: LayerSpecification[] = [
+    { ...common(e, 'fill', visible), type: 'fill', paint: { 'fill-color': e.look.color, 'fill-opacity': scaled(e.look.fill, opacity, isScheme) } },
+  ];
+  if (e.look.hatch) {
+    out.push({
+      ...common(e, 'hatch', visible),
+      type: 'fill',
+      paint: { 'fill-pattern': hatchImageId(e.id), 'fill-opacity': scaled(0.75, opacity, isScheme) },
+    });
+  }
+  return out;
+}
+
+export function lineLayers(e: LayerEntry, opacity: number, visible: boolean): LayerSpecification[] {
+  const out: LayerSpecification[] = [];
+  if (e.look.casing) {
+    out.push({
+      ...common(e, 'casing', visible),
+      type: 'line',
+      layout: { ...common(e, 'casing', visible).layout, 'line-join': 'round' },
+      paint: { 'line-color': '#ffffff', 'line-width': widthByZoom(e.look.width + 2.5), 'line-opacity': 0.85 * opacity },
+    });
+  }
+  const status = e.schemeType !== null;
+  out.push({
+    ...common(e, 'line', visible),
+    type: 'line',
+    layout: { ...common(e, 'line', visible).layout, 'line-join': 'round', 'line-cap': e.look.dash ? 'butt' : 'round' },
+    paint: {
+      'line-color': e.look.color,
+      'line-width': widthByZoom(e.look.width),
+      'line-opacity': status ? ['*', opacity, ['max', 0.45, STATUS_FACTOR]] : opacity,
+      ...(e.look.dash ? { 'line-dasharray': e.look.dash } : {}),
+      ...(e.look.offset ? { 'line-offset': ['interpolate', ['linear'], ['zoom'], 5, 0, 9, e.look.offset] } : {}),
+    },
+  });
+  return out;
+}
+
+export function labelLayer(e: LayerEntry, opacity: number, visible: boolean): LayerSpecification {
+  const c = common(e, 'label', visible);
+  const s = e.look.labelSize;
+  return {
+    ...c,
+    type: 'symbol',
+    'source-layer': `${e.layer}-label`,
+    minzoom: Math.max(e.look.minzoom, e.look.labelMinzoom),
+    maxzoom: e.look.labelMaxzoom,
+    layout: {
+      ...c.layout,
+      'text-field': ['get', 'name'],
+      'text-font': e.look.bold ? FONT_BOLD : FONT_REGULAR,
+      'text-size': ['interpolate', ['linear'], ['zoom'], 5, s * 0.85, 10, s * 1.1, 14, s * 1.3],
+      'text-max-width': 9,
+      'text-padding': 4,
+      'text-letter-spacing': e.look.uppercase ? 0.06 : 0.01,
+      'text-transform': e.look.uppercase ? 'uppercase' : 'none',
+      // the most populous first when labels collide
+      'symbol-sort-key': ['-', 0, ['coalesce', ['get', 'population'], 0]],
+    },
+    paint: {
+      'text-color': e.look.labelColor,
+      'text-halo-color': 'rgba(255,255,255,0.92)',
+      'text-halo-width': 1.6,
+      'text-halo-blur': 0.3,
+      'text-opacity': opacity,
+    },
+  };
+}
+
+/** Low-zoom dots, so that small perimeters stay visible on the whole country. */
+export function dotLayers(e: LayerEntry, opacity: number, visible: boolean): LayerSpecification[] {
+  if (!e.look.dotMaxzoom) return [];
+  const c = common(e, 'dot', visible);
+  return [
+    {
+      ...c,
+      type: 'circle',
+      'source-layer': `${e.layer}-label`,
+      maxzoom: e.look.dotMaxzoom,
+      paint: {
+        'circle-color': e.look.color,
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 4, 4.5, 7, 6.5],
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 1.5,
+        'circle-opacity': e.schemeType ? ['*', opacity, ['max', 0.45, STATUS_FACTOR]] : opacity,
+        'circle-stroke-opacity': opacity,
+      },
+    },
+  ];
+}
+
+/** Every map layer of an entry, with its opacity applied; for later opacity updates too. */
+export function entryLayers(e: LayerEntry, opacity: number, visible: boolean): LayerSpecification[] {
+  return [...fillLayers(e, opacity, visible), ...lineLayers(e, opacity, visible), ...dotLayers(e, opacity, visible), labelLayer(e, opacity, visible)];
+}
+
+/** Background: sea, land from the régions, faint département and région borders. */
+function baseLayers(): LayerSpecification[] {
+  return [
+    { id: 'background', type: 'background', paint: { 'background-color': SEA } },
+    { id: 'base-land', type: 'fill', source: BASE_SOURCE, 'source-layer': 'region', paint: { 'fill-color': LAND } },
+    { id: DEPARTEMENT_HIT, type: 'fill', source: BASE_SOURCE, 'source-layer': 'departement', paint: { 'fill-color': LAND, 'fill-opacity': 0 } },
+  ];
+}
+
+function baseLines(): LayerSpecification[] {
+  return [
+    {
+      id: 'base-departement-line',
+      type: 'line',
+      source: BASE_SOURCE,
+      'source-layer': 'departement',
+      paint: { 'line-color': BASE_DEPARTEMENT, 'line-width': ['interpolate', ['linear'], ['zoom'], 4, 0.5, 10, 1.2] },
+    },
+    {
+      id: 'base-region-line',
+      type: 'line',
+      source: BASE_SOURCE,
+      'source-layer': 'region',
+      paint: { 'line-color': BASE_REGION, 'line-width': ['interpolate', ['linear'], ['zoom'], 4, 0.9, 10, 2] },
+    },
+  ];
+}
+
+/** Our layers in drawing order: fills by specificity, outlines, then labels by priority. */
+export function overlayLayers(entries: LayerEntry[], active: string[], opacity: Record<string, number>): LayerSpecification[] {
+  const op = (e: LayerEntry) => opacity[e.id] ?? 1;
+  const on = (e: LayerEntry) => active.includes(e.id);
+  const byRank = [...entries].sort((a, b) => a.look.rank - b.look.rank);
+  const byLine = [...entries].sort((a, b) => a.look.lineOrder - b.look.lineOrder);
+  // MapLibre places the labels of the topmost layer first: highest priority last
+  const byLabel = [...entries].sort((a, b) => a.look.labelOrder - b.look.labelOrder);
+  const hasCommunes = entries.some((e) => e.layer === 'commune');
+  return [
+    ...(hasCommunes
+      ? [
+          {
+            id: COMMUNE_HIT,
+            type: 'fill',
+            source: 'commune',
+            'source-layer': 'commune',
+            minzoom: COMMUNE_MINZOOM,
+            paint: { 'fill-color': LAND, 'fill-opacity': 0 },
+          } satisfies LayerSpecification,
+        ]
+      : []),
+    ...byRank.flatMap((e) => fillLayers(e, op(e), on(e))),
+    ...baseLines(),
+    ...byLine.flatMap((e) => lineLayers(e, op(e), on(e))),
+    ...byRank.flatMap((e) => dotLayers(e, op(e), on(e))),
+    ...byLabel.map((e) => labelLayer(e, op(e), on(e))),
+  ];
+}
+
+export function buildStyle(entries: LayerEntry[], active: string[], opacity: Record<string, number>): StyleSpecification {
+  return {
+    version: 8,
+    name: 'Millefeuille',
+    // no "glyphs" and no "sprite": nothing is fetched but our tiles
+    sources: buildSources(entries),
+    layers: [...baseLayers(), ...overlayLayers(entries, active, opacity)],
+  };
+}
+
+/** The first label layer: the selection outline goes just under the labels. */
+export function firstLabelLayerId(entries: LayerEntry[]): string | undefined {
+  const first = [...entries].sort((a, b) => a.look.labelOrder - b.look.labelOrder)[0];
+  return first ? `${first.id}:label` : undefined;
+}
+
+type PaintName = Parameters<MlMap['setPaintProperty']>[1];
+type PaintValue = Parameters<MlMap['setPaintProperty']>[2];
+
+/** The opacity paint properties of an entry's layers at this opacity, to apply in place. */
+export function opacityUpdates(e: LayerEntry, opacity: number): { layer: string; name: PaintName; value: PaintValue }[] {
+  const out: { layer: string; name: PaintName; value: PaintValue }[] = [];
+  for (const l of entryLayers(e, opacity, true)) {
+    if (!('paint' in l) || !l.paint) continue;
+    for (const [name, value] of Object.entries(l.paint)) {
+      if (name.endsWith('-opacity')) out.push({ layer: l.id, name: name as PaintName, value: value as PaintValue });
+    }
+  }
+  return out;
+}
+
+export const SELECTION_LAYERS = ['selection:casing', 'selection:line'];
+
+/** A white-cased black outline around the selected unit. */
+export function selectionLayers(layer: string, code: string): LineLayerSpecification[] {
+  const common = {
+    source: sourceOf(layer),
+    'source-layer': layer,
+    filter: ['==', ['to-string', ['get', 'code']], code] as FilterSpecification,
+    layout: { 'line-join': 'round' as const },
+  };
+  return [
+    { ...common, id: SELECTION_LAYERS[0]!, type: 'line', paint: { 'line-color': '#ffffff', 'line-width': 7, 'line-opacity': 0.9 } },
+    { ...common, id: SELECTION_LAYERS[1]!, type: 'line', paint: { 'line-color': '#000000', 'line-width': 3.2 } },
+  ];
+}
