@@ -25,7 +25,7 @@ describe('permalink', () => {
 
   it('keeps more decimals when zoomed in', () => {
     const s = encodePermalink({ view: { zoom: 15, lat: 45.123456789, lon: 3.987654321 }, layers: null, opacity: {}, selection: null });
-    expect(s).toBe('map=15/45.123457/3.987654');
+    expect(s).toBe('map=15/45.12346/3.98765');
   });
 
   it('distinguishes "no layer" from "layers not given"', () => {

@@ -31,9 +31,10 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-/** Enough decimals to place the centre within a pixel at this zoom, no more. */
+/** Enough decimals to place the centre within a pixel at this zoom, no more
+ *  (a 512 px world at zoom 0: a pixel spans 360 / (512 × 2^zoom) degrees). */
 function coordDigits(zoom: number): number {
-  return Math.max(2, Math.min(6, Math.ceil(zoom / 3) + 1));
+  return Math.max(2, Math.min(6, Math.ceil(zoom * Math.log10(2) + Math.log10(512 / 360))));
 }
 
 export function encodePermalink(p: Permalink): string {
