@@ -41,40 +41,68 @@ const SQL = {
       coordination_fte, status, source, remark)
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(code text, type text, name text, bearer_type text, bearer_name text,
       perimeter_ref text, start_date text, generation int, coordination_fte double precision, status text, source text, remark text)`,
-  communeArea: `UPDATE atlas_next.commune SET area_km2 = ST_Area(geom::geography) / 1e6 WHERE geom IS NOT NULL`,
+};
+
+/** Schemas the derivation SQL may run in (a constant, never user input). */
+export type AtlasSchema = 'atlas' | 'atlas_next';
+
+const deriveSql = (schema: AtlasSchema) => ({
+  communeArea: `UPDATE ${schema}.commune SET area_km2 = ST_Area(geom::geography) / 1e6 WHERE geom IS NOT NULL`,
   // Contoured sub-communal perimeters (QPV 2015): which communes they lie in, and the part
   // of each commune they cover. Slivers under 5 % of the perimeter come from the
   // simplified commune contours and are dropped.
-  polygonMemberships: `INSERT INTO atlas_next.membership (layer, code, commune, share)
+  polygonMemberships: `INSERT INTO ${schema}.membership (layer, code, commune, share)
     SELECT p.layer, p.code, c.code,
       least(1, ST_Area(ST_Intersection(p.geom, c.geom)::geography) / nullif(ST_Area(c.geom::geography), 0))
-    FROM atlas_next.perimeter p
-    JOIN atlas_next.commune c ON ST_Intersects(p.geom, c.geom)
+    FROM ${schema}.perimeter p
+    JOIN ${schema}.commune c ON ST_Intersects(p.geom, c.geom)
     WHERE p.layer = ANY($1::text[]) AND p.geom IS NOT NULL
       AND ST_Area(ST_Intersection(p.geom, c.geom)) >= 0.05 * ST_Area(p.geom)
     ON CONFLICT (layer, code, commune) DO UPDATE SET share = excluded.share`,
-  unionGeometry: `UPDATE atlas_next.perimeter p SET geom = u.geom
+  unionGeometry: `UPDATE ${schema}.perimeter p SET geom = u.geom
     FROM (SELECT m.code, ST_Multi(ST_CollectionExtract(ST_Union(c.geom), 3)) AS geom
-          FROM atlas_next.membership m JOIN atlas_next.commune c ON c.code = m.commune
+          FROM ${schema}.membership m JOIN ${schema}.commune c ON c.code = m.commune
           WHERE m.layer = $1 GROUP BY m.code) u
     WHERE p.layer = $1 AND p.code = u.code AND p.geom IS NULL`,
   // Statistics: population and area counted by share; unknown when a share is unknown
   // (then the perimeter's own figures, if any, stand).
-  stats: `UPDATE atlas_next.perimeter p SET
+  stats: `UPDATE ${schema}.perimeter p SET
       commune_count = s.n,
       population = coalesce(p.population, s.population),
-      area_km2 = CASE WHEN s.area IS NOT NULL AND NOT s.own_geom THEN s.area ELSE ST_Area(p.geom::geography) / 1e6 END
-    FROM (SELECT m.layer, m.code, count(*)::int AS n, bool_or(pp.geom IS NOT NULL AND pp.layer IN ('qpv', 'epci')) AS own_geom,
+      area_km2 = coalesce(s.area, ST_Area(p.geom::geography) / 1e6)
+    FROM (SELECT m.layer, m.code, count(*)::int AS n,
             CASE WHEN bool_and(m.share IS NOT NULL) THEN sum(c.population * m.share) END AS population,
             CASE WHEN bool_and(m.share IS NOT NULL) THEN sum(c.area_km2 * m.share) END AS area
-          FROM atlas_next.membership m
-          JOIN atlas_next.commune c ON c.code = m.commune
-          JOIN atlas_next.perimeter pp ON pp.layer = m.layer AND pp.code = m.code
+          FROM ${schema}.membership m
+          JOIN ${schema}.commune c ON c.code = m.commune
           GROUP BY m.layer, m.code) s
     WHERE p.layer = s.layer AND p.code = s.code`,
-  areaOnly: `UPDATE atlas_next.perimeter SET area_km2 = ST_Area(geom::geography) / 1e6
+  areaOnly: `UPDATE ${schema}.perimeter SET area_km2 = ST_Area(geom::geography) / 1e6
     WHERE area_km2 IS NULL AND geom IS NOT NULL`,
-};
+});
+
+/**
+ * Membership of contoured perimeters (QPV polygons, sectors drawn as polygons): the
+ * communes each lies in and the part of each commune it covers.
+ */
+export async function computePolygonMemberships(tx: Queryable, schema: AtlasSchema, layers: string[]) {
+  await tx.query(deriveSql(schema).polygonMemberships, [layers]);
+}
+
+/**
+ * Geometry (union of member communes) for perimeters without their own, then
+ * commune count, population and area of every perimeter, from the memberships.
+ */
+export async function derivePerimeters(tx: Queryable, schema: AtlasSchema, layers: string[], progress: (s: string) => void = () => {}) {
+  const sql = deriveSql(schema);
+  for (const layer of layers) {
+    progress(`contours dérivés : ${layer}`);
+    await tx.query(sql.unionGeometry, [layer]);
+  }
+  progress('statistiques des périmètres');
+  await tx.query(sql.stats);
+  await tx.query(sql.areaOnly);
+}
 
 export interface WriteOptions {
   layers: LayerMeta[];
@@ -89,7 +117,7 @@ export async function writeDataset(tx: Queryable, data: Dataset, { layers, progr
   progress(`écriture de ${data.communes.length} communes`);
   await insertBatches(tx, SQL.layer, layers, (l, ) => ({ ...l, sort: layers.indexOf(l) }));
   await insertBatches(tx, SQL.commune, data.communes, (c) => ({ ...c, search_key: searchKey(c.name) }));
-  await tx.query(SQL.communeArea);
+  await tx.query(deriveSql('atlas_next').communeArea);
   await insertBatches(tx, SQL.alias, data.aliases, (a) => ({ old_code: a.oldCode, code: a.code, kind: a.kind, name: a.name }));
 
   progress(`écriture de ${data.perimeters.length} périmètres et ${data.memberships.length} appartenances`);
@@ -114,7 +142,7 @@ export async function writeDataset(tx: Queryable, data: Dataset, { layers, progr
     source: s.source,
     remark: s.remark,
   }));
-  await tx.query(SQL.polygonMemberships, [['qpv']]);
+  await computePolygonMemberships(tx, 'atlas_next', ['qpv']);
 
   // Layers other imports own (CPTS, sectors…) survive a reference re-import.
   await tx.query(`INSERT INTO atlas_next.layer SELECT * FROM atlas.layer WHERE id <> ALL($1::text[])`, [owned]);
@@ -122,13 +150,7 @@ export async function writeDataset(tx: Queryable, data: Dataset, { layers, progr
   await tx.query(`INSERT INTO atlas_next.membership SELECT m.* FROM atlas.membership m
     JOIN atlas_next.commune c ON c.code = m.commune WHERE m.layer <> ALL($1::text[])`, [owned]);
 
-  for (const layer of ['departement', 'arrondissement', 'region', 'petr', 'pnr', 'scheme']) {
-    progress(`contours dérivés : ${layer}`);
-    await tx.query(SQL.unionGeometry, [layer]);
-  }
-  progress('statistiques des périmètres');
-  await tx.query(SQL.stats);
-  await tx.query(SQL.areaOnly);
+  await derivePerimeters(tx, 'atlas_next', ['departement', 'arrondissement', 'region', 'petr', 'pnr', 'scheme'], progress);
 
   await tx.exec(`ALTER SCHEMA atlas RENAME TO atlas_previous;
     ALTER SCHEMA atlas_next RENAME TO atlas;

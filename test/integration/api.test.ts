@@ -244,8 +244,8 @@ describe.each(backends())('API on $name', (backend) => {
       // a quote alone is part of French names, and harmless
       const ok = await json(`/api/search?q=${encodeURIComponent("val d'issoire")}`);
       expect(ok.results[0].code).toBe('87097');
-      const [{ n }] = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM atlas.commune');
-      expect(n).toBe(communeFile.features.length);
+      const [row] = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM atlas.commune');
+      expect(row?.n).toBe(communeFile.features.length);
     });
   });
 });
