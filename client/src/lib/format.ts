@@ -37,3 +37,20 @@ export function statusLabel(status: string | null | undefined): string {
   if (!status) return 'non renseigné';
   return STATUS_LABELS[status] ?? status.replace(/_/g, ' ');
 }
+
+const BEARER_LABELS: Record<string, string> = {
+  COMMUNE: 'commune',
+  EPCI: 'intercommunalité',
+  CCAS: 'CCAS',
+  PETR: 'PETR',
+  PAYS: 'pays',
+  PNR: 'parc naturel régional',
+  DEPARTEMENT: 'département',
+  CH: 'centre hospitalier',
+  ASSOCIATION: 'association',
+  AUTRE: 'autre',
+};
+
+export function bearerLabel(type: string): string {
+  return BEARER_LABELS[type.toUpperCase()] ?? type;
+}
