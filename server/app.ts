@@ -6,9 +6,12 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { Db } from './db/db.ts';
 import { errorHandler, unknownRoute } from './errors.ts';
+import { compareRoutes } from './routes/compare.ts';
 import { configRoutes } from './routes/config.ts';
+import { gapRoutes } from './routes/gaps.ts';
 import { healthRoutes } from './routes/health.ts';
 import { layerRoutes } from './routes/layers.ts';
+import { loadRoutes } from './routes/load.ts';
 import { schemeRoutes } from './routes/schemes.ts';
 import { searchRoutes } from './routes/search.ts';
 import { territoryRoutes } from './routes/territories.ts';
@@ -48,6 +51,9 @@ export function createApp({ db, logger, tiles = new TileStore(db), clientDir = C
     searchRoutes(db),
     territoryRoutes(db),
     schemeRoutes(db),
+    compareRoutes(db),
+    gapRoutes(db),
+    loadRoutes(db),
   );
   api.use(unknownRoute);
   app.use('/api', api);

@@ -30,3 +30,15 @@ export async function resolveLayer(db: Queryable, id: string): Promise<ResolvedL
   if (await layerExists(db, id)) return { layer: id, schemeType: null };
   throw notFound(`Couche inconnue : « ${id} ». Consultez /api/layers pour la liste des couches.`);
 }
+
+/** "layer:code" as used by the analyses (p=scheme:cls-cergy, within=departement:46). */
+export const perimeterRefSchema = z
+  .string()
+  .max(100, { message: 'référence de périmètre trop longue' })
+  .regex(/^[a-z][a-z0-9-]*:[0-9A-Za-z][0-9A-Za-z._-]*$/, {
+    message: 'référence de périmètre attendue sous la forme couche:code (ex. : epci:200070407)',
+  })
+  .transform((ref) => {
+    const i = ref.indexOf(':');
+    return { layer: ref.slice(0, i), code: ref.slice(i + 1) };
+  });

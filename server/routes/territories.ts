@@ -5,8 +5,10 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
+import { entanglementByLayer } from '../analysis/entanglement.ts';
 import { toCsv } from '../export/csv.ts';
 import { codeSchema, layerIdSchema, resolveLayer } from '../layers.ts';
+import { overlapsWith } from '../queries/analysis.ts';
 import {
   communeMemberships,
   currentCommuneCode,
@@ -122,6 +124,24 @@ export function territoryRoutes(db: Db): Router {
       name: t.name,
       fictif: t.fictif,
       communes: communes.map((c) => ({ ...c, share: round(c.share, 4) })),
+    });
+  });
+
+  router.get('/territories/:layer/:code/entanglement', async (req, res) => {
+    const r = await resolveTerritory(db, req, '/entanglement');
+    if (r.redirect) return res.redirect(301, r.redirect);
+    const t = r.territory!;
+    const layers = entanglementByLayer(await overlapsWith(db, t.layer, t.code)).filter((l) => l.layer !== t.layer || t.layer === 'scheme');
+    res.json({
+      territory: { layer: t.layer, code: t.code, name: t.name, type: t.type, population: round(t.population, 0), communeCount: t.communeCount },
+      method:
+        'Pour chaque couche : unités qui rencontrent le territoire, part du territoire (en population) dans chacune, part de chaque unité à l’intérieur ; une unité est coupée quand une partie est dehors. Fragmentation = 1 / Σ part², le nombre effectif de morceaux.',
+      layers: layers.map((l) => ({
+        ...l,
+        coverage: round(l.coverage, 4),
+        fragmentation: round(l.fragmentation, 2),
+        units: l.units.map((u) => ({ ...u, shareOfTerritory: round(u.shareOfTerritory, 4), insideShare: round(u.insideShare, 4) })),
+      })),
     });
   });
 

@@ -1,0 +1,125 @@
+// GET /api/compare?p=layer:code&p=…(2 to 4): the parts of the overlap (A only, A ∩ B…)
+// with communes, population and area, and an alignment score per pair; CSV or GeoJSON.
+import { Router } from 'express';
+import { z } from 'zod';
+import { comparePerimeters, type CommuneFacts } from '../analysis/compare.ts';
+import type { Db } from '../db/db.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { toCsv } from '../export/csv.ts';
+import { perimeterRefSchema, resolveLayer } from '../layers.ts';
+import { communeFacts, perimeterShares } from '../queries/analysis.ts';
+import { findCommune, findPerimeter } from '../queries/territories.ts';
+
+const KEYS = ['A', 'B', 'C', 'D'];
+
+const querySchema = z.object({
+  p: z
+    .union([z.string(), z.array(z.string())], { message: 'paramètre p manquant : indiquez 2 à 4 périmètres (p=couche:code)' })
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(
+      z
+        .array(perimeterRefSchema)
+        .min(2, { message: 'comparer demande au moins 2 périmètres (p=couche:code&p=couche:code)' })
+        .max(4, { message: 'au plus 4 périmètres peuvent être comparés' }),
+    ),
+  format: z.enum(['json', 'csv', 'geojson'], { message: 'format attendu : json, csv ou geojson' }).default('json'),
+});
+
+export const ALIGNMENT_METHOD =
+  'Indice de Jaccard pondéré par la population : Σ population × min(part A, part B) / Σ population × max(part A, part B) ; 1 = même périmètre, 0 = aucun recouvrement.';
+
+export function compareRoutes(db: Db): Router {
+  const router = Router();
+  router.get('/compare', async (req, res) => {
+    const { p, format } = querySchema.parse(req.query);
+    const perimeters = [];
+    for (const [i, ref] of p.entries()) {
+      const { layer, schemeType } = await resolveLayer(db, ref.layer);
+      const t = layer === 'commune' ? await findCommune(db, ref.code) : await findPerimeter(db, layer, ref.code, schemeType);
+      if (!t) throw notFound(`Périmètre introuvable : « ${ref.layer}:${ref.code} ».`);
+      const shares = await perimeterShares(db, t.layer, t.code);
+      if (!shares.length) throw badRequest(`Le périmètre « ${t.name} » n’a pas encore de communes connues : impossible de le comparer.`);
+      perimeters.push({ key: KEYS[i]!, territory: t, shares: new Map(shares.map((s) => [s.commune, s.share ?? 1])) });
+    }
+    const codes = [...new Set(perimeters.flatMap((x) => [...x.shares.keys()]))];
+    const facts = new Map<string, CommuneFacts>((await communeFacts(db, codes)).map((f) => [f.code, f]));
+    const result = comparePerimeters(perimeters, facts);
+    const names = new Map(perimeters.map((x) => [x.key, x.territory.name]));
+    const label = (members: string[]) =>
+      members.length === 1 && perimeters.length > 1 ? `${members[0]} seul` : members.join(' ∩ ');
+    const parts = result.parts.map((part) => ({
+      ...part,
+      label: label(part.members),
+      population: Math.round(part.population),
+      areaKm2: Math.round(part.areaKm2 * 100) / 100,
+      communeEquivalent: Math.round(part.communeEquivalent * 100) / 100,
+    }));
+
+    if (format === 'csv') {
+      const rows = parts.flatMap((part) =>
+        part.communes.map((c) => ({
+          part: part.label,
+          perimeters: part.members.map((m) => names.get(m)).join(' ∩ '),
+          code: c.code,
+          name: c.name,
+          share: Math.round(c.share * 10000) / 10000,
+          population: Math.round((facts.get(c.code)?.population ?? 0) * c.share),
+        })),
+      );
+      const csv = toCsv(
+        [
+          { key: 'part', label: 'partie' },
+          { key: 'perimeters', label: 'perimetres' },
+          { key: 'code', label: 'code_commune' },
+          { key: 'name', label: 'nom_commune' },
+          { key: 'share', label: 'part_de_la_commune' },
+          { key: 'population', label: 'population_comptee' },
+        ],
+        rows,
+      );
+      res.type('text/csv; charset=utf-8').attachment('comparaison.csv').send(csv);
+      return;
+    }
+    const perimeterOut = perimeters.map((x) => ({
+      key: x.key,
+      layer: x.territory.layer,
+      code: x.territory.code,
+      name: x.territory.name,
+      type: x.territory.type,
+      fictif: x.territory.fictif,
+      communeCount: x.territory.communeCount,
+      population: x.territory.population === null ? null : Math.round(x.territory.population),
+    }));
+    if (format === 'geojson') {
+      const geometries = new Map(
+        (
+          await db.query<{ code: string; geometry: string }>(
+            `SELECT code, ST_AsGeoJSON(geom, 5) AS geometry FROM atlas.commune WHERE code = ANY($1::text[])`,
+            [codes],
+          )
+        ).map((g) => [g.code, g.geometry]),
+      );
+      res.type('application/geo+json').attachment('comparaison.geojson').send(
+        JSON.stringify({
+          type: 'FeatureCollection',
+          properties: { perimeters: perimeterOut },
+          features: parts.flatMap((part) =>
+            part.communes.map((c) => ({
+              type: 'Feature',
+              properties: { part: part.label, members: part.members.join('+'), code: c.code, name: c.name, share: c.share },
+              geometry: JSON.parse(geometries.get(c.code) ?? 'null'),
+            })),
+          ),
+        }),
+      );
+      return;
+    }
+    res.json({
+      perimeters: perimeterOut,
+      parts,
+      alignments: result.alignments.map((a) => ({ ...a, alignment: Math.round(a.alignment * 10000) / 10000 })),
+      method: ALIGNMENT_METHOD,
+    });
+  });
+  return router;
+}

@@ -1,0 +1,88 @@
+// Coverage gaps. GET /api/gaps?layer=cls&within=departement:46: communes of the zone
+// covered by no perimeter of the layer (CSV or GeoJSON on request).
+// GET /api/gaps/qpv?within=…: priority neighbourhoods covered by neither an ASV nor a CLS.
+import { Router } from 'express';
+import { z } from 'zod';
+import { coverageGaps } from '../analysis/gaps.ts';
+import type { Db } from '../db/db.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { toCsv } from '../export/csv.ts';
+import { layerIdSchema, perimeterRefSchema, resolveLayer } from '../layers.ts';
+import { qpvWithoutScheme, zoneCoverage } from '../queries/analysis.ts';
+import { findPerimeter } from '../queries/territories.ts';
+
+const withinSchema = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === '' || v === 'france' ? null : v))
+  .pipe(perimeterRefSchema.nullable());
+
+const gapsSchema = z.object({
+  layer: layerIdSchema,
+  within: withinSchema,
+  format: z.enum(['json', 'csv', 'geojson'], { message: 'format attendu : json, csv ou geojson' }).default('json'),
+});
+
+async function resolveZone(db: Db, within: { layer: string; code: string } | null) {
+  if (!within) return null;
+  const { layer } = await resolveLayer(db, within.layer);
+  if (layer === 'commune' || layer === 'qpv') {
+    throw badRequest('La zone (within) doit être un périmètre de plusieurs communes : région, département, EPCI, PETR…');
+  }
+  const zone = await findPerimeter(db, layer, within.code, null);
+  if (!zone) throw notFound(`Zone introuvable : « ${within.layer}:${within.code} ».`);
+  return { layer: zone.layer, code: zone.code, name: zone.name };
+}
+
+export function gapRoutes(db: Db): Router {
+  const router = Router();
+
+  router.get('/gaps', async (req, res) => {
+    const q = gapsSchema.parse(req.query);
+    const { layer, schemeType } = await resolveLayer(db, q.layer);
+    if (layer === 'commune') throw badRequest('Les communes couvrent tout le territoire : choisissez une autre couche.');
+    const zone = await resolveZone(db, q.within);
+    const rows = await zoneCoverage(db, layer, schemeType, zone?.layer ?? null, zone?.code ?? null, q.format === 'geojson');
+    const result = coverageGaps(rows);
+    const label = schemeType ?? layer;
+    if (q.format === 'csv') {
+      const csv = toCsv(
+        [
+          { key: 'code', label: 'code_commune' },
+          { key: 'name', label: 'nom_commune' },
+          { key: 'population', label: 'population' },
+          { key: 'areaKm2', label: 'superficie_km2' },
+        ],
+        result.uncovered.communes,
+      );
+      res.type('text/csv; charset=utf-8').attachment(`communes-sans-${label.toLowerCase()}.csv`).send(csv);
+      return;
+    }
+    if (q.format === 'geojson') {
+      const uncovered = new Set(result.uncovered.communes.map((c) => c.code));
+      res.type('application/geo+json').attachment(`communes-sans-${label.toLowerCase()}.geojson`).send(
+        JSON.stringify({
+          type: 'FeatureCollection',
+          features: rows
+            .filter((r) => uncovered.has(r.code))
+            .map(({ geometry, covered: _c, ...props }) => ({ type: 'Feature', properties: props, geometry: JSON.parse(geometry ?? 'null') })),
+        }),
+      );
+      return;
+    }
+    res.json({ layer: q.layer, within: zone, ...result });
+  });
+
+  router.get('/gaps/qpv', async (req, res) => {
+    const { within } = z.object({ within: withinSchema }).parse(req.query);
+    const zone = await resolveZone(db, within);
+    const { total, uncovered } = await qpvWithoutScheme(db, zone?.layer ?? null, zone?.code ?? null);
+    res.json({
+      within: zone,
+      qpvCount: total,
+      uncovered: { count: uncovered.length, share: total ? uncovered.length / total : 0, qpv: uncovered },
+    });
+  });
+
+  return router;
+}
