@@ -2,11 +2,12 @@
 // transaction, derives geometry and statistics from the memberships, then swaps the
 // schemas. Any failure rolls back the whole transaction: the previous data keeps serving.
 import type { Queryable } from '../server/db/db.ts';
+import { materializeSchemes, seedRegistryIfEmpty } from '../server/registry/materialize.ts';
 import { searchKey } from '../server/search/normalize.ts';
 import type { Dataset } from './model.ts';
 import type { LayerMeta } from './sources.ts';
 
-const TABLES = ['layer', 'commune', 'commune_alias', 'perimeter', 'membership', 'scheme'] as const;
+const TABLES = ['layer', 'commune', 'commune_alias', 'perimeter', 'membership'] as const;
 const BATCH = 1000;
 
 async function insertBatches<T>(tx: Queryable, sql: string, rows: T[], toJson: (r: T) => object) {
@@ -37,10 +38,6 @@ const SQL = {
   membership: `INSERT INTO atlas_next.membership (layer, code, commune, share)
     SELECT layer, code, commune, share FROM jsonb_to_recordset($1::jsonb) AS x(layer text, code text, commune text, share double precision)
     ON CONFLICT (layer, code, commune) DO UPDATE SET share = greatest(atlas_next.membership.share, excluded.share)`,
-  scheme: `INSERT INTO atlas_next.scheme (code, type, name, bearer_type, bearer_name, perimeter_ref, start_date, generation,
-      coordination_fte, status, source, remark)
-    SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(code text, type text, name text, bearer_type text, bearer_name text,
-      perimeter_ref text, start_date text, generation int, coordination_fte double precision, status text, source text, remark text)`,
 };
 
 /** Schemas the derivation SQL may run in (a constant, never user input). */
@@ -62,7 +59,7 @@ const deriveSql = (schema: AtlasSchema) => ({
   unionGeometry: `UPDATE ${schema}.perimeter p SET geom = u.geom
     FROM (SELECT m.code, ST_Multi(ST_CollectionExtract(ST_Union(c.geom), 3)) AS geom
           FROM ${schema}.membership m JOIN ${schema}.commune c ON c.code = m.commune
-          WHERE m.layer = $1 GROUP BY m.code) u
+          WHERE m.layer = $1 AND ($2::text[] IS NULL OR m.code = ANY($2::text[])) GROUP BY m.code) u
     WHERE p.layer = $1 AND p.code = u.code AND p.geom IS NULL`,
   // Statistics: population and area counted by share; unknown when a share is unknown
   // (then the perimeter's own figures, if any, stand).
@@ -75,10 +72,11 @@ const deriveSql = (schema: AtlasSchema) => ({
             CASE WHEN bool_and(m.share IS NOT NULL) THEN sum(c.area_km2 * m.share) END AS area
           FROM ${schema}.membership m
           JOIN ${schema}.commune c ON c.code = m.commune
+          WHERE $1::text IS NULL OR (m.layer = $1 AND m.code = ANY($2::text[]))
           GROUP BY m.layer, m.code) s
     WHERE p.layer = s.layer AND p.code = s.code`,
   areaOnly: `UPDATE ${schema}.perimeter SET area_km2 = ST_Area(geom::geography) / 1e6
-    WHERE area_km2 IS NULL AND geom IS NOT NULL`,
+    WHERE area_km2 IS NULL AND geom IS NOT NULL AND ($1::text IS NULL OR (layer = $1 AND code = ANY($2::text[])))`,
 });
 
 /**
@@ -91,17 +89,25 @@ export async function computePolygonMemberships(tx: Queryable, schema: AtlasSche
 
 /**
  * Geometry (union of member communes) for perimeters without their own, then
- * commune count, population and area of every perimeter, from the memberships.
+ * commune count, population and area, from the memberships. With `only`, just those
+ * perimeters of one layer are derived (after a registry edit); else every perimeter.
  */
-export async function derivePerimeters(tx: Queryable, schema: AtlasSchema, layers: string[], progress: (s: string) => void = () => {}) {
+export async function derivePerimeters(
+  tx: Queryable,
+  schema: AtlasSchema,
+  layers: string[],
+  progress: (s: string) => void = () => {},
+  only?: { layer: string; codes: string[] },
+) {
   const sql = deriveSql(schema);
   for (const layer of layers) {
     progress(`contours dérivés : ${layer}`);
-    await tx.query(sql.unionGeometry, [layer]);
+    await tx.query(sql.unionGeometry, [layer, only && only.layer === layer ? only.codes : null]);
   }
   progress('statistiques des périmètres');
-  await tx.query(sql.stats);
-  await tx.query(sql.areaOnly);
+  const scope = only ? [only.layer, only.codes] : [null, null];
+  await tx.query(sql.stats, scope);
+  await tx.query(sql.areaOnly, scope);
 }
 
 export interface WriteOptions {
@@ -121,27 +127,18 @@ export async function writeDataset(tx: Queryable, data: Dataset, { layers, progr
   await insertBatches(tx, SQL.alias, data.aliases, (a) => ({ old_code: a.oldCode, code: a.code, kind: a.kind, name: a.name }));
 
   progress(`écriture de ${data.perimeters.length} périmètres et ${data.memberships.length} appartenances`);
-  await insertBatches(tx, SQL.perimeter, data.perimeters, (p) => ({
+  // Schemes come from the registry (seeded from the reference CSV the first time).
+  await seedRegistryIfEmpty(tx, data.schemes, data.memberships.filter((m) => m.layer === 'scheme'));
+  const perimeters = data.perimeters.filter((p) => p.layer !== 'scheme');
+  const memberships = data.memberships.filter((m) => m.layer !== 'scheme');
+  await insertBatches(tx, SQL.perimeter, perimeters, (p) => ({
     ...p,
     geometry: p.geometry ?? null,
     population: p.population ?? null,
     search_key: searchKey(p.name),
   }));
-  await insertBatches(tx, SQL.membership, data.memberships, (m) => m);
-  await insertBatches(tx, SQL.scheme, data.schemes, (s) => ({
-    code: s.code,
-    type: s.type,
-    name: s.name,
-    bearer_type: s.bearerType,
-    bearer_name: s.bearerName,
-    perimeter_ref: s.perimeterRef,
-    start_date: s.startDate,
-    generation: s.generation,
-    coordination_fte: s.coordinationFte,
-    status: s.status,
-    source: s.source,
-    remark: s.remark,
-  }));
+  await insertBatches(tx, SQL.membership, memberships, (m) => m);
+  await materializeSchemes(tx, 'atlas_next', null);
   await computePolygonMemberships(tx, 'atlas_next', ['qpv']);
 
   // Layers other imports own (CPTS, sectors…) survive a reference re-import.

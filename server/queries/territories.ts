@@ -75,8 +75,9 @@ export async function findPerimeter(db: Queryable, layer: string, code: string, 
 export async function schemeDetails(db: Queryable, code: string): Promise<Record<string, unknown> | null> {
   const [row] = await db.query(
     `SELECT type, bearer_type AS "bearerType", bearer_name AS "bearerName", perimeter_ref AS "perimeterRef",
-       start_date AS "startDate", generation, coordination_fte AS "coordinationFte", status, source, remark
-     FROM atlas.scheme WHERE code = $1`,
+       signature_date AS "startDate", generation, coordination_fte AS "coordinationFte", status,
+       end_date AS "endDate", themes, signatories, region, source, remark, version
+     FROM registry.scheme WHERE code = $1`,
     [code],
   );
   return row ?? null;

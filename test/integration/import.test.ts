@@ -18,7 +18,7 @@ async function snapshot(db: Db) {
             (SELECT count(*)::int FROM atlas.commune_alias) AS aliases,
             (SELECT count(*)::int FROM atlas.perimeter) AS perimeters,
             (SELECT count(*)::int FROM atlas.membership) AS memberships,
-            (SELECT count(*)::int FROM atlas.scheme) AS schemes,
+            (SELECT count(*)::int FROM registry.scheme) AS schemes,
             (SELECT sum(population)::float8 FROM atlas.commune) AS population,
             (SELECT round(sum(area_km2)::numeric, 3)::float8 FROM atlas.perimeter WHERE layer = 'departement') AS dep_area,
             (SELECT round(sum(coalesce(share, -1))::numeric, 6)::float8 FROM atlas.membership) AS shares`,
