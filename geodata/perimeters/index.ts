@@ -1,0 +1,176 @@
+// Import of user perimeters (CPTS, psychiatric sectors, any zoning) from a CSV list of
+// communes, a GeoJSON or a zipped shapefile: size check, reading, planning against the
+// COG held in the database, then one transaction that replaces the layer. A dry run
+// goes through the same transaction and rolls it back, so its report is exactly what a
+// real run would write. Problems of the file come back as a 'rejected' report.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db, Queryable } from '../../server/db/db.ts';
+import { buildCogIndex, type CogIndex, type Passage } from '../cog.ts';
+import { PerimeterImportError } from './errors.ts';
+import { resolvePerimeterLayer } from './layers.ts';
+import { planList, planPolygons, summariseMemberships, type Plan } from './plan.ts';
+import { readGeojson } from './read-geojson.ts';
+import { readList } from './read-list.ts';
+import { readShapefileZip } from './read-shapefile.ts';
+import { emptyImportReport, type PerimeterImportReport } from './report.ts';
+import type { CommuneInfo, PerimeterInput } from './types.ts';
+import { replaceLayer, type LayerRowMeta } from './write.ts';
+
+export { PerimeterImportError } from './errors.ts';
+export { HEALTH_LAYERS, LAYER_CHOICES, otherLayerId, resolvePerimeterLayer } from './layers.ts';
+export { formatPerimeterReport, type PerimeterImportReport } from './report.ts';
+
+/** Files larger than this are refused before being read. */
+export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+
+export interface PerimeterImportOptions {
+  /** cpts | secteur-psy-adulte | secteur-psy-enfant | other */
+  layer: string;
+  file: string;
+  /** Display name of an "other" layer (its id is derived from it). */
+  name?: string | undefined;
+  dryRun?: boolean | undefined;
+  /** INSEE région code: member communes elsewhere are reported. */
+  region?: string | undefined;
+  vintage?: string | undefined;
+  licence?: string | undefined;
+  codeField?: string | undefined;
+  nameField?: string | undefined;
+  communeField?: string | undefined;
+  maxBytes?: number | undefined;
+}
+
+export type FileFormat = 'csv' | 'geojson' | 'shapefile';
+
+export function detectFormat(file: string, head: Uint8Array): FileFormat {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.zip')) return 'shapefile';
+  if (/\.(geo)?json(\.gz)?$/.test(lower)) return 'geojson';
+  if (/\.(csv|txt)$/.test(lower)) return 'csv';
+  if (lower.endsWith('.shp') || lower.endsWith('.dbf')) {
+    throw new PerimeterImportError('Un shapefile s\'importe zippé : mettez le .shp, le .shx, le .dbf et le .prj dans une archive .zip.');
+  }
+  if (/\.(xlsx?|ods)$/.test(lower)) throw new PerimeterImportError('Classeur tableur : enregistrez la feuille au format CSV (séparateur ; ou ,).');
+  if (head[0] === 0x50 && head[1] === 0x4b) return 'shapefile';
+  const text = new TextDecoder('latin1').decode(head).replace(/^\uFEFF|^ï»¿/, '').trimStart();
+  if (text.startsWith('{') || (head[0] === 0x1f && head[1] === 0x8b)) return 'geojson';
+  return 'csv';
+}
+
+/** The COG as the database holds it (current communes and every code leading to one), so re-keying works offline. */
+export async function loadCogContext(db: Queryable): Promise<{ cog: CogIndex; communes: Map<string, CommuneInfo> }> {
+  const communes = await db.query<{ code: string; name: string; region: string; departement: string }>(
+    `SELECT code, name, region, departement FROM atlas.commune ORDER BY code`,
+  );
+  const aliases = await db.query<{ old_code: string; code: string }>(`SELECT old_code, code FROM atlas.commune_alias ORDER BY old_code, code`);
+  // A commune nouvelle keeps the code of one of its former communes: it counts among them.
+  const passages: Passage[] = [...communes.map((c) => ({ from: c.code, to: c.code })), ...aliases.map((a) => ({ from: a.old_code, to: a.code }))];
+  return {
+    cog: buildCogIndex(communes.map((c) => c.code), passages),
+    communes: new Map(communes.map((c) => [c.code, { name: c.name, region: c.region, departement: c.departement }])),
+  };
+}
+
+const formatMb = (n: number) => `${(n / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
+
+function readInput(file: string, options: PerimeterImportOptions, maxBytes: number): { format: FileFormat; input: PerimeterInput } {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new PerimeterImportError(`Fichier introuvable : ${file}`);
+  }
+  if (!stat.isFile()) throw new PerimeterImportError(`${file} n'est pas un fichier.`);
+  if (stat.size === 0) throw new PerimeterImportError('Le fichier est vide.');
+  if (stat.size > maxBytes) {
+    throw new PerimeterImportError(`Fichier trop volumineux : ${formatMb(stat.size)} (limite ${formatMb(maxBytes)}). Découpez-le (par région, par exemple).`);
+  }
+  const bytes = fs.readFileSync(file);
+  const format = detectFormat(file, bytes.subarray(0, 64));
+  const fields = { codeField: options.codeField, nameField: options.nameField };
+  const input =
+    format === 'csv'
+      ? readList(bytes, { ...fields, communeField: options.communeField })
+      : format === 'geojson'
+        ? readGeojson(bytes, { ...fields, maxBytes: maxBytes * 8 })
+        : readShapefileZip(bytes, { ...fields, maxBytes: maxBytes * 8 });
+  return { format, input };
+}
+
+class DryRunRollback extends Error {
+  constructor(readonly result: Awaited<ReturnType<typeof replaceLayer>>) {
+    super('dry run');
+  }
+}
+
+export async function importPerimeters(db: Db, options: PerimeterImportOptions): Promise<PerimeterImportReport> {
+  const started = Date.now();
+  const report = emptyImportReport(path.basename(options.file));
+  try {
+    const { layer, warnings } = resolvePerimeterLayer(options.layer, options.name);
+    report.layer = { id: layer.id, name: layer.name };
+    const { format, input } = readInput(options.file, options, options.maxBytes ?? MAX_FILE_BYTES);
+    report.format = format;
+    report.source =
+      input.format === 'csv'
+        ? {
+            encodage: input.encoding === 'latin1' ? 'Latin-1' : 'UTF-8',
+            séparateur: input.separator,
+            'colonne code': input.columns.code,
+            'colonne nom': input.columns.name,
+            'colonne commune': input.columns.commune,
+          }
+        : {
+            projection: input.projection,
+            ...(input.encoding ? { 'encodage attributs': input.encoding } : {}),
+            'attribut code': input.fields.code,
+            'attribut nom': input.fields.name,
+          };
+    const region = options.region?.trim() || undefined;
+    const ctx = { ...(await loadCogContext(db)), region };
+    const plan: Plan = input.format === 'csv' ? planList(input, ctx) : planPolygons(input, ctx);
+    Object.assign(report, plan.report, { warnings: [...warnings, ...plan.report.warnings] });
+    if (plan.perimeters.length === 0) throw new PerimeterImportError("Aucun périmètre n'a de commune reconnue : rien à importer.");
+
+    const meta: LayerRowMeta = {
+      id: layer.id,
+      name: layer.name,
+      kind: layer.kind,
+      sort: layer.sort,
+      vintage: options.vintage?.trim() || `import du ${new Date().toISOString().slice(0, 10)}`,
+      source: report.file,
+      licence: options.licence?.trim() || 'non précisée',
+      fictif: false,
+    };
+    let result: Awaited<ReturnType<typeof replaceLayer>>;
+    try {
+      result = await db.transaction(async (tx) => {
+        const r = await replaceLayer(tx, meta, plan);
+        if (options.dryRun) throw new DryRunRollback(r);
+        return r;
+      });
+    } catch (err) {
+      if (!(err instanceof DryRunRollback)) throw err;
+      result = err.result;
+    }
+    report.replaced = result.previous;
+    report.invalidGeometries = result.invalid;
+    report.perimeters = result.perimeters;
+    if (plan.kind === 'polygons') {
+      report.emptyPerimeters = result.empty;
+      report.partial = result.memberships
+        .filter((m) => m.share < 1)
+        .map((m) => ({ perimeter: m.code, commune: m.commune, share: m.share, listed: [] }));
+      Object.assign(report, summariseMemberships(result.memberships, ctx));
+    }
+    report.status = options.dryRun ? 'dry-run' : 'imported';
+  } catch (err) {
+    report.status = 'rejected';
+    report.errors.push(
+      err instanceof PerimeterImportError ? err.message : `Échec de l'écriture (${(err as Error).message}) : les données précédentes sont intactes.`,
+    );
+  }
+  report.durationMs = Date.now() - started;
+  return report;
+}

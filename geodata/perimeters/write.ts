@@ -1,0 +1,123 @@
+// Writes one perimeter layer inside the caller's transaction: deletes the layer's
+// previous rows (perimeters and memberships, examples included), upserts its
+// atlas.layer row, inserts the planned perimeters, then memberships (from the list, or
+// computed from the polygons by PostGIS) and derived geometry and statistics. Every
+// value travels as a parameter (JSON arrays through jsonb_to_recordset); the layer id
+// comes from layers.ts (fixed list or validated slug) and is passed as a parameter too.
+import type { Queryable } from '../../server/db/db.ts';
+import { searchKey } from '../../server/search/normalize.ts';
+import { computePolygonMemberships, derivePerimeters } from '../write.ts';
+import { PerimeterImportError } from './errors.ts';
+import { LAYER_ID } from './layers.ts';
+import type { Plan, PlannedMembership } from './plan.ts';
+
+/** What the writer needs of a plan. */
+export type WritePlan = Pick<Plan, 'kind' | 'perimeters' | 'memberships' | 'features'>;
+
+export interface LayerRowMeta {
+  id: string;
+  name: string;
+  kind: string;
+  sort: number;
+  vintage: string;
+  source: string;
+  licence: string;
+  fictif: boolean;
+}
+
+export interface WriteResult {
+  previous: { perimeters: number; fictif: number };
+  invalid: { perimeter: string; feature: number; reason: string }[];
+  /** Polygon perimeters dropped because they cover no commune. */
+  empty: string[];
+  memberships: PlannedMembership[];
+  perimeters: number;
+}
+
+const BATCH = 500;
+/** A commune is a member of a polygon when at least this part of it is covered (besides the 5 %-of-polygon rule of computePolygonMemberships). */
+export const MIN_COMMUNE_SHARE = 0.1;
+/** Shares this close to 1 come from differences between contour generalisations: the commune counts as whole. */
+export const WHOLE_SHARE = 0.95;
+
+const GEOM = `CASE WHEN x.geometry IS NULL THEN NULL ELSE
+  ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(x.geometry::text), 4326))), 3)) END`;
+
+const SQL = {
+  previous: `SELECT count(*)::int AS perimeters, count(*) FILTER (WHERE fictif)::int AS fictif FROM atlas.perimeter WHERE layer = $1`,
+  deleteMemberships: `DELETE FROM atlas.membership WHERE layer = $1`,
+  deletePerimeters: `DELETE FROM atlas.perimeter WHERE layer = $1`,
+  layer: `INSERT INTO atlas.layer (id, name, kind, vintage, source, licence, fictif, sort)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, vintage = excluded.vintage,
+      source = excluded.source, licence = excluded.licence, fictif = excluded.fictif, sort = excluded.sort`,
+  invalid: `SELECT s.code, s.idx AS feature, (ST_IsValidDetail(s.g)).reason AS reason
+    FROM (SELECT x.code, x.idx, ST_SetSRID(ST_GeomFromGeoJSON(x.geometry::text), 4326) AS g
+          FROM jsonb_to_recordset($1::jsonb) AS x(code text, idx int, geometry jsonb)) s
+    WHERE NOT (ST_IsValidDetail(s.g)).valid
+    ORDER BY s.idx`,
+  perimeter: `INSERT INTO atlas.perimeter (layer, code, name, subtype, attrs, fictif, geom, search_key)
+    SELECT $1, x.code, x.name, NULL, coalesce(x.attrs, '{}'::jsonb), $2, ${GEOM}, x.search_key
+    FROM jsonb_to_recordset($3::jsonb) AS x(code text, name text, attrs jsonb, geometry jsonb, search_key text)`,
+  membership: `INSERT INTO atlas.membership (layer, code, commune, share)
+    SELECT $1, x.code, x.commune, x.share FROM jsonb_to_recordset($2::jsonb) AS x(code text, commune text, share double precision)`,
+  // Large polygons (sectors) hold communes each far under 5 % of their area: keep those
+  // covered for a good part of their own area too.
+  polygonComplement: `INSERT INTO atlas.membership (layer, code, commune, share)
+    SELECT p.layer, p.code, c.code,
+      least(1, ST_Area(ST_Intersection(p.geom, c.geom)::geography) / nullif(ST_Area(c.geom::geography), 0))
+    FROM atlas.perimeter p
+    JOIN atlas.commune c ON ST_Intersects(p.geom, c.geom)
+    WHERE p.layer = $1 AND p.geom IS NOT NULL
+      AND ST_Area(ST_Intersection(p.geom, c.geom)) >= $2 * ST_Area(c.geom)
+    ON CONFLICT (layer, code, commune) DO NOTHING`,
+  snapWhole: `UPDATE atlas.membership SET share = 1 WHERE layer = $1 AND share >= $2 AND share < 1`,
+  dropEmpty: `DELETE FROM atlas.perimeter p WHERE p.layer = $1
+    AND NOT EXISTS (SELECT 1 FROM atlas.membership m WHERE m.layer = p.layer AND m.code = p.code)
+    RETURNING p.code`,
+  readMemberships: `SELECT code, commune, share FROM atlas.membership WHERE layer = $1 ORDER BY code, commune`,
+  count: `SELECT count(*)::int AS n FROM atlas.perimeter WHERE layer = $1`,
+};
+
+async function batches<T>(rows: T[], fn: (json: string) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += BATCH) await fn(JSON.stringify(rows.slice(i, i + BATCH)));
+}
+
+export async function replaceLayer(tx: Queryable, layer: LayerRowMeta, plan: WritePlan): Promise<WriteResult> {
+  if (!LAYER_ID.test(layer.id)) throw new PerimeterImportError(`Identifiant de couche invalide : « ${layer.id} ».`);
+  const [previous] = await tx.query<WriteResult['previous']>(SQL.previous, [layer.id]);
+  await tx.query(SQL.deleteMemberships, [layer.id]);
+  await tx.query(SQL.deletePerimeters, [layer.id]);
+  await tx.query(SQL.layer, [layer.id, layer.name, layer.kind, layer.vintage, layer.source, layer.licence, layer.fictif, layer.sort]);
+
+  const invalid: WriteResult['invalid'] = [];
+  await batches(plan.features.map((f) => ({ code: f.code, idx: f.index, geometry: f.geometry })), async (json) => {
+    const rows = await tx.query<{ code: string; feature: number; reason: string }>(SQL.invalid, [json]);
+    invalid.push(...rows.map((r) => ({ perimeter: r.code, feature: r.feature, reason: r.reason })));
+  });
+
+  await batches(
+    plan.perimeters.map((p) => ({ code: p.code, name: p.name, attrs: p.attrs, geometry: p.geometry ?? null, search_key: searchKey(p.name) })),
+    (json) => tx.query(SQL.perimeter, [layer.id, layer.fictif, json]),
+  );
+  await batches(plan.memberships, (json) => tx.query(SQL.membership, [layer.id, json]));
+
+  let empty: string[] = [];
+  if (plan.kind === 'polygons') {
+    await computePolygonMemberships(tx, 'atlas', [layer.id]);
+    await tx.query(SQL.polygonComplement, [layer.id, MIN_COMMUNE_SHARE]);
+    await tx.query(SQL.snapWhole, [layer.id, WHOLE_SHARE]);
+    empty = (await tx.query<{ code: string }>(SQL.dropEmpty, [layer.id])).map((r) => r.code).sort();
+  }
+  const [{ n: perimeters } = { n: 0 }] = await tx.query<{ n: number }>(SQL.count, [layer.id]);
+  if (perimeters === 0) {
+    throw new PerimeterImportError(
+      plan.kind === 'polygons'
+        ? "Aucun polygone ne recouvre de commune de l'atlas : vérifiez la projection et l'emprise du fichier."
+        : "Aucun périmètre n'a de commune reconnue.",
+    );
+  }
+  await derivePerimeters(tx, 'atlas', [layer.id]);
+  const memberships = await tx.query<PlannedMembership>(SQL.readMemberships, [layer.id]);
+  return { previous: previous ?? { perimeters: 0, fictif: 0 }, invalid, empty, memberships, perimeters };
+}
