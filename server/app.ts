@@ -12,7 +12,13 @@ import { gapRoutes } from './routes/gaps.ts';
 import { healthRoutes } from './routes/health.ts';
 import { layerRoutes } from './routes/layers.ts';
 import { loadRoutes } from './routes/load.ts';
+import { referentRoutes } from './routes/referents.ts';
+import { registryTransferRoutes } from './routes/registry-transfer.ts';
 import { schemeRoutes } from './routes/schemes.ts';
+import { userRoutes } from './routes/users.ts';
+import { authRoutes } from './routes/auth.ts';
+import { sessionMiddleware } from './auth/index.ts';
+import { registryEditor } from './registry/edit.ts';
 import { searchRoutes } from './routes/search.ts';
 import { territoryRoutes } from './routes/territories.ts';
 import { tileRoutes } from './routes/tiles.ts';
@@ -43,14 +49,20 @@ export function createApp({ db, logger, tiles = new TileStore(db), clientDir = C
   });
   app.use(express.json({ limit: '1mb' }));
 
+  const editor = registryEditor({ db, onSchemesChanged: () => tiles.invalidate('scheme') });
   const api = express.Router();
+  api.use(sessionMiddleware(db));
   api.use(
+    authRoutes(db),
+    userRoutes(db),
     configRoutes({ basemapStyleUrl }),
     healthRoutes(db),
     layerRoutes(db),
     searchRoutes(db),
     territoryRoutes(db),
-    schemeRoutes(db),
+    schemeRoutes(db, editor),
+    referentRoutes(db, editor),
+    registryTransferRoutes(db, editor),
     compareRoutes(db),
     gapRoutes(db),
     loadRoutes(db),

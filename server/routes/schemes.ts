@@ -1,9 +1,22 @@
-// GET /api/schemes[?type=CLS]: the scheme registry as a table (the map colours scheme
-// tiles from it through feature-state, so an edit recolours without new tiles).
-import { Router } from 'express';
+// The scheme registry over HTTP. Reads are public; writes need a signed-in user with
+// the right role (401 anonymous, 403 wrong role), the session's CSRF token, and for
+// edits the version read (If-Match: "v3"); a stale edit gets 409, never an overwrite.
+//   GET    /api/schemes[?type=CLS]       the registry as a table
+//   POST   /api/schemes                  create
+//   GET    /api/schemes/:code            one scheme with its communes (ETag = version)
+//   PATCH  /api/schemes/:code            edit (If-Match required)
+//   DELETE /api/schemes/:code            close (status "terminé", end date)
+//   GET    /api/schemes/:code/history    every change: who, when, before, after
+import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { requireUser } from '../auth/index.ts';
 import type { Db } from '../db/db.ts';
+import { HttpError, notFound } from '../errors.ts';
+import { codeSchema } from '../layers.ts';
 import { listSchemes } from '../queries/schemes.ts';
+import { getScheme, listHistory } from '../queries/registry.ts';
+import type { RegistryEditor } from '../registry/edit.ts';
+import { createSchemeSchema, patchSchemeSchema } from '../registry/schema.ts';
 
 const querySchema = z.object({
   type: z
@@ -11,12 +24,64 @@ const querySchema = z.object({
     .transform((t) => t.toUpperCase())
     .optional(),
 });
+const params = z.object({ code: codeSchema });
 
-export function schemeRoutes(db: Db): Router {
+const etag = (version: number) => `"v${version}"`;
+
+function ifMatchVersion(req: Request, required: boolean): number | null {
+  const header = req.get('if-match');
+  if (!header) {
+    if (required) throw new HttpError(428, 'En-tête If-Match manquant : indiquez la version lue (ETag) pour éviter d’écraser une modification.');
+    return null;
+  }
+  const m = /^(?:W\/)?"v(\d+)"$/.exec(header.trim());
+  if (!m) throw new HttpError(400, 'En-tête If-Match invalide : valeur attendue de la forme "v3".');
+  return Number(m[1]);
+}
+
+export function schemeRoutes(db: Db, editor: RegistryEditor): Router {
   const router = Router();
+
   router.get('/schemes', async (req, res) => {
     const { type } = querySchema.parse(req.query);
     res.json({ schemes: await listSchemes(db, type ?? null) });
   });
+
+  router.post('/schemes', async (req, res) => {
+    const user = requireUser(res);
+    const input = createSchemeSchema.parse(req.body ?? {});
+    const { scheme, rekeyed } = await editor.create(user, input);
+    res.status(201).set('ETag', etag(scheme.version)).location(`/api/schemes/${scheme.code}`).json({ scheme, rekeyed });
+  });
+
+  router.get('/schemes/:code', async (req, res) => {
+    const { code } = params.parse(req.params);
+    const scheme = await getScheme(db, code);
+    if (!scheme) throw notFound(`Démarche introuvable : « ${code} ».`);
+    res.set('ETag', etag(scheme.version)).set('Cache-Control', 'no-cache').json({ scheme });
+  });
+
+  router.patch('/schemes/:code', async (req, res) => {
+    const user = requireUser(res);
+    const { code } = params.parse(req.params);
+    const expected = ifMatchVersion(req, true)!;
+    const patch = patchSchemeSchema.parse(req.body ?? {});
+    const { scheme, rekeyed } = await editor.update(user, code, expected, patch);
+    res.set('ETag', etag(scheme.version)).json({ scheme, rekeyed });
+  });
+
+  router.delete('/schemes/:code', async (req, res) => {
+    const user = requireUser(res);
+    const { code } = params.parse(req.params);
+    const scheme = await editor.close(user, code, ifMatchVersion(req, false));
+    res.set('ETag', etag(scheme.version)).json({ scheme });
+  });
+
+  router.get('/schemes/:code/history', async (req, res) => {
+    const { code } = params.parse(req.params);
+    if (!(await getScheme(db, code))) throw notFound(`Démarche introuvable : « ${code} ».`);
+    res.json({ history: await listHistory(db, code) });
+  });
+
   return router;
 }

@@ -1,0 +1,207 @@
+// SQL for the scheme registry (write side): schemes with their communes, perimeter
+// resolution, history, elected health referents.
+import type { Queryable } from '../db/db.ts';
+
+export interface SchemeRecord {
+  code: string;
+  type: string;
+  name: string;
+  bearerType: string | null;
+  bearerName: string | null;
+  perimeterRef: string | null;
+  signatureDate: string | null;
+  generation: number | null;
+  status: string;
+  endDate: string | null;
+  coordinationFte: number | null;
+  themes: string[];
+  signatories: string[];
+  region: string | null;
+  source: string | null;
+  remark: string | null;
+  version: number;
+  communes: { code: string; share: number }[];
+}
+
+const RECORD = `s.code, s.type, s.name, s.bearer_type AS "bearerType", s.bearer_name AS "bearerName",
+  s.perimeter_ref AS "perimeterRef", s.signature_date AS "signatureDate", s.generation, s.status, s.end_date AS "endDate",
+  s.coordination_fte AS "coordinationFte", s.themes, s.signatories, s.region, s.source, s.remark, s.version,
+  coalesce((SELECT json_agg(json_build_object('code', sc.commune, 'share', sc.share) ORDER BY sc.commune)
+            FROM registry.scheme_commune sc WHERE sc.scheme = s.code), '[]'::json) AS communes`;
+
+export async function getScheme(db: Queryable, code: string, forUpdate = false): Promise<SchemeRecord | null> {
+  const [row] = await db.query<SchemeRecord>(
+    `SELECT ${RECORD} FROM registry.scheme s WHERE s.code = $1 ${forUpdate ? 'FOR UPDATE' : ''}`,
+    [code],
+  );
+  return row ?? null;
+}
+
+export async function allSchemes(db: Queryable): Promise<SchemeRecord[]> {
+  return db.query<SchemeRecord>(`SELECT ${RECORD} FROM registry.scheme s ORDER BY s.code`);
+}
+
+export interface ResolvedPerimeter {
+  members: { code: string; share: number }[];
+  unknown: string[];
+  rekeyed: { from: string; to: string }[];
+}
+
+/**
+ * Communes of a perimeter given as picked communes, whole EPCI / PETR / PNR, and pasted
+ * codes of any vintage (former codes lead to the current commune).
+ */
+export async function resolvePerimeter(
+  db: Queryable,
+  input: { communes: string[]; groups: { layer: string; code: string }[] },
+): Promise<ResolvedPerimeter> {
+  const codes = [...new Set(input.communes)];
+  const found = await db.query<{ input: string; current: string | null; via_alias: boolean }>(
+    `SELECT i AS input, coalesce(c.code, a.code) AS current, c.code IS NULL AND a.code IS NOT NULL AS via_alias
+     FROM unnest($1::text[]) AS i
+     LEFT JOIN atlas.commune c ON c.code = i
+     LEFT JOIN LATERAL (SELECT code FROM atlas.commune_alias WHERE old_code = i ORDER BY code LIMIT 1) a ON true`,
+    [codes],
+  );
+  const shares = new Map<string, number>();
+  const unknown: string[] = [];
+  const rekeyed: { from: string; to: string }[] = [];
+  for (const f of found) {
+    if (!f.current) unknown.push(f.input);
+    else {
+      if (f.via_alias) rekeyed.push({ from: f.input, to: f.current });
+      shares.set(f.current, 1);
+    }
+  }
+  for (const g of input.groups) {
+    const members = await db.query<{ commune: string; share: number | null }>(
+      `SELECT commune, share FROM atlas.membership WHERE layer = $1 AND code = $2`,
+      [g.layer, g.code],
+    );
+    if (!members.length) unknown.push(`${g.layer}:${g.code}`);
+    for (const m of members) shares.set(m.commune, Math.max(shares.get(m.commune) ?? 0, m.share ?? 1));
+  }
+  return {
+    members: [...shares].map(([code, share]) => ({ code, share })).sort((a, b) => a.code.localeCompare(b.code)),
+    unknown: unknown.sort(),
+    rekeyed,
+  };
+}
+
+export type SchemeFields = Omit<SchemeRecord, 'version' | 'communes' | 'region'>;
+
+export async function insertScheme(tx: Queryable, s: SchemeFields): Promise<void> {
+  await tx.query(
+    `INSERT INTO registry.scheme (code, type, name, bearer_type, bearer_name, perimeter_ref, signature_date, generation,
+       status, end_date, coordination_fte, themes, signatories, source, remark)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::text[], $14, $15)`,
+    [
+      s.code, s.type, s.name, s.bearerType, s.bearerName, s.perimeterRef, s.signatureDate, s.generation,
+      s.status, s.endDate, s.coordinationFte, s.themes, s.signatories, s.source, s.remark,
+    ],
+  );
+}
+
+/** Updates the fields and bumps the version; false when the version moved meanwhile. */
+export async function updateScheme(tx: Queryable, s: SchemeFields, expectedVersion: number): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE registry.scheme SET type = $2, name = $3, bearer_type = $4, bearer_name = $5, perimeter_ref = $6,
+       signature_date = $7, generation = $8, status = $9, end_date = $10, coordination_fte = $11,
+       themes = $12::text[], signatories = $13::text[], source = $14, remark = $15,
+       version = version + 1, updated_at = now()
+     WHERE code = $1 AND version = $16 RETURNING version`,
+    [
+      s.code, s.type, s.name, s.bearerType, s.bearerName, s.perimeterRef, s.signatureDate, s.generation,
+      s.status, s.endDate, s.coordinationFte, s.themes, s.signatories, s.source, s.remark, expectedVersion,
+    ],
+  );
+  return rows.length === 1;
+}
+
+export async function replaceCommunes(tx: Queryable, code: string, members: { code: string; share: number }[]) {
+  await tx.query(`DELETE FROM registry.scheme_commune WHERE scheme = $1`, [code]);
+  await tx.query(
+    `INSERT INTO registry.scheme_commune (scheme, commune, share)
+     SELECT $1, code, share FROM jsonb_to_recordset($2::jsonb) AS x(code text, share double precision)`,
+    [code, JSON.stringify(members)],
+  );
+}
+
+export async function bumpVersion(tx: Queryable, code: string): Promise<void> {
+  await tx.query(`UPDATE registry.scheme SET version = version + 1, updated_at = now() WHERE code = $1`, [code]);
+}
+
+export async function addHistory(
+  tx: Queryable,
+  entry: { scheme: string; version: number; userId: number | null; userEmail: string | null; action: string; before: unknown; after: unknown },
+) {
+  await tx.query(
+    `INSERT INTO registry.history (scheme, version, user_id, user_email, action, before, after)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
+    [entry.scheme, entry.version, entry.userId, entry.userEmail, entry.action, JSON.stringify(entry.before), JSON.stringify(entry.after)],
+  );
+}
+
+export interface HistoryRow {
+  id: number;
+  version: number;
+  at: string;
+  userEmail: string | null;
+  action: string;
+  before: SchemeRecord | Record<string, unknown> | null;
+  after: SchemeRecord | Record<string, unknown> | null;
+}
+
+export async function listHistory(db: Queryable, code: string): Promise<HistoryRow[]> {
+  return db.query<HistoryRow>(
+    `SELECT id, version, at, user_email AS "userEmail", action, before, after
+     FROM registry.history WHERE scheme = $1 ORDER BY id`,
+    [code],
+  );
+}
+
+export interface ReferentRow {
+  commune: string;
+  communeName: string;
+  population: number;
+  name: string | null;
+  delegation: string | null;
+  email: string | null;
+  phone: string | null;
+  hasCommittee: boolean;
+  geometry?: string;
+}
+
+/** Every member commune of a scheme with its referent, if any. */
+export async function listReferents(db: Queryable, code: string, withGeometry = false): Promise<ReferentRow[]> {
+  return db.query<ReferentRow>(
+    `SELECT sc.commune, c.name AS "communeName", c.population, r.name, r.delegation, r.email, r.phone,
+       coalesce(r.has_committee, false) AS "hasCommittee"
+       ${withGeometry ? ', ST_AsGeoJSON(c.geom, 5) AS geometry' : ''}
+     FROM registry.scheme_commune sc
+     JOIN atlas.commune c ON c.code = sc.commune
+     LEFT JOIN registry.referent r ON r.scheme = sc.scheme AND r.commune = sc.commune
+     WHERE sc.scheme = $1
+     ORDER BY c.population DESC, sc.commune`,
+    [code],
+  );
+}
+
+export async function upsertReferent(
+  tx: Queryable,
+  code: string,
+  commune: string,
+  r: { name: string | null; delegation: string | null; email: string | null; phone: string | null; hasCommittee: boolean },
+) {
+  await tx.query(
+    `INSERT INTO registry.referent (scheme, commune, name, delegation, email, phone, has_committee)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (scheme, commune) DO UPDATE SET name = excluded.name, delegation = excluded.delegation,
+       email = excluded.email, phone = excluded.phone, has_committee = excluded.has_committee, updated_at = now()`,
+    [code, commune, r.name, r.delegation, r.email, r.phone, r.hasCommittee],
+  );
+}
+
+export async function deleteReferent(tx: Queryable, code: string, commune: string): Promise<boolean> {
+  return (await tx.query(`DELETE FROM registry.referent WHERE scheme = $1 AND commune = $2 RETURNING 1`, [code, commune])).length > 0;
+}

@@ -1,0 +1,209 @@
+// Registry edits: each one validated, authorised, written with its history and
+// re-materialised into the atlas inside a single transaction — nothing half-saved —
+// then the scheme tiles are invalidated so the map never shows stale perimeters.
+import { can, type Action, type SessionUser } from '../auth/permissions.ts';
+import type { Db, Queryable } from '../db/db.ts';
+import { HttpError } from '../errors.ts';
+import {
+  addHistory,
+  bumpVersion,
+  getScheme,
+  insertScheme,
+  replaceCommunes,
+  resolvePerimeter,
+  updateScheme,
+  upsertReferent,
+  deleteReferent,
+  type SchemeFields,
+  type SchemeRecord,
+} from '../queries/registry.ts';
+import { materializeSchemes, updateSchemeRegions } from './materialize.ts';
+import type { PerimeterInput } from './schema.ts';
+import { importedSchemeSchema, slugify } from './schema.ts';
+import type { RegistryCsvRow } from './csv.ts';
+import { describeZodError } from '../errors.ts';
+
+export interface RegistryDeps {
+  db: Db;
+  /** Called after a commit that changed scheme perimeters or attributes. */
+  onSchemesChanged: () => void;
+}
+
+function forbid(user: SessionUser, action: Action, scheme?: { code: string; region: string | null }) {
+  if (!can(user, action, scheme)) {
+    const what: Record<Action, string> = {
+      create: 'créer une démarche dans cette région',
+      edit: 'modifier cette démarche',
+      close: 'clore cette démarche',
+      referents: 'modifier les référents de cette démarche',
+      contacts: 'voir les coordonnées',
+      'manage-users': 'gérer les comptes',
+      'import-registry': 'importer le registre',
+    };
+    throw new HttpError(403, `Votre rôle ne permet pas de ${what[action]}.`);
+  }
+}
+
+async function perimeterMembers(tx: Queryable, p: PerimeterInput) {
+  const resolved = await resolvePerimeter(tx, {
+    communes: [...p.communes, ...p.pasted].map((c) => c.trim().toUpperCase()),
+    groups: [
+      ...p.epci.map((code) => ({ layer: 'epci', code })),
+      ...p.petr.map((code) => ({ layer: 'petr', code })),
+      ...p.pnr.map((code) => ({ layer: 'pnr', code })),
+    ],
+  });
+  if (resolved.unknown.length) {
+    throw new HttpError(422, `Codes inconnus : ${resolved.unknown.join(', ')}. Rien n’a été enregistré.`, {
+      unknownCodes: resolved.unknown,
+    });
+  }
+  return resolved;
+}
+
+/** Majority région of a set of communes (for a planner's right to create there). */
+async function regionOf(tx: Queryable, communes: { code: string; share: number }[]): Promise<string | null> {
+  const [row] = await tx.query<{ region: string }>(
+    `SELECT c.region FROM jsonb_to_recordset($1::jsonb) AS x(code text, share double precision)
+     JOIN atlas.commune c ON c.code = x.code GROUP BY c.region ORDER BY sum(c.population * x.share) DESC, c.region LIMIT 1`,
+    [JSON.stringify(communes)],
+  );
+  return row?.region ?? null;
+}
+
+const snapshot = (s: SchemeRecord | null) => s && { ...s };
+
+export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
+  const who = (user: SessionUser) => ({ userId: user.id, userEmail: user.email });
+
+  async function commit<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const result = await db.transaction(fn);
+    onSchemesChanged();
+    return result;
+  }
+
+  return {
+    async create(user: SessionUser, input: Omit<SchemeFields, 'code' | 'perimeterRef' | 'source'> & { code?: string | undefined; perimeter: PerimeterInput }) {
+      return commit(async (tx) => {
+        const resolved = await perimeterMembers(tx, input.perimeter);
+        const region = await regionOf(tx, resolved.members);
+        forbid(user, 'create', { code: '', region: region ?? user.region });
+        const code = input.code ?? slugify(`${input.type}-${input.name}`);
+        if (await getScheme(tx, code)) throw new HttpError(409, `Une démarche de code « ${code} » existe déjà.`);
+        const { perimeter: _p, code: _c, ...fields } = input;
+        await insertScheme(tx, { ...fields, code, perimeterRef: null, source: `Registre Millefeuille (${user.email})` });
+        await replaceCommunes(tx, code, resolved.members);
+        await updateSchemeRegions(tx, 'atlas', [code]);
+        if (!resolved.members.length && user.region) await tx.query(`UPDATE registry.scheme SET region = $2 WHERE code = $1`, [code, user.region]);
+        const after = await getScheme(tx, code);
+        await addHistory(tx, { scheme: code, version: 1, ...who(user), action: 'création', before: null, after });
+        await materializeSchemes(tx, 'atlas', [code]);
+        return { scheme: after!, rekeyed: resolved.rekeyed };
+      });
+    },
+
+    async update(user: SessionUser, code: string, expectedVersion: number, patch: Partial<Omit<SchemeFields, 'code'>> & { perimeter?: PerimeterInput }) {
+      return commit(async (tx) => {
+        const before = await getScheme(tx, code, true);
+        if (!before) throw new HttpError(404, `Démarche introuvable : « ${code} ».`);
+        forbid(user, 'edit', before);
+        if (before.version !== expectedVersion) {
+          throw new HttpError(
+            409,
+            `Cette démarche a été modifiée entre-temps (version ${before.version}, vous éditiez la version ${expectedVersion}). Rechargez-la pour voir ces changements avant d’enregistrer les vôtres.`,
+            { currentVersion: before.version },
+          );
+        }
+        let rekeyed: { from: string; to: string }[] = [];
+        const { perimeter, ...fields } = patch;
+        if (perimeter) {
+          const resolved = await perimeterMembers(tx, perimeter);
+          if (user.role === 'planner' && resolved.members.length) forbid(user, 'edit', { code, region: await regionOf(tx, resolved.members) });
+          await replaceCommunes(tx, code, resolved.members);
+          rekeyed = resolved.rekeyed;
+        }
+        const { version: _v, communes: _c, region: _r, ...current } = before;
+        const ok = await updateScheme(tx, { ...current, ...fields, perimeterRef: perimeter ? null : current.perimeterRef }, expectedVersion);
+        if (!ok) throw new HttpError(409, 'Cette démarche a été modifiée entre-temps : rechargez-la.');
+        const after = await getScheme(tx, code);
+        await addHistory(tx, { scheme: code, version: after!.version, ...who(user), action: 'modification', before: snapshot(before), after });
+        await materializeSchemes(tx, 'atlas', [code]);
+        return { scheme: after!, rekeyed };
+      });
+    },
+
+    async close(user: SessionUser, code: string, expectedVersion: number | null) {
+      return commit(async (tx) => {
+        const before = await getScheme(tx, code, true);
+        if (!before) throw new HttpError(404, `Démarche introuvable : « ${code} ».`);
+        forbid(user, 'close', before);
+        if (expectedVersion !== null && before.version !== expectedVersion) {
+          throw new HttpError(409, `Cette démarche a été modifiée entre-temps (version ${before.version}) : rechargez-la avant de la clore.`);
+        }
+        if (before.status === 'termine') throw new HttpError(409, 'Cette démarche est déjà close.');
+        const { version: _v, communes: _c, region: _r, ...current } = before;
+        await updateScheme(tx, { ...current, status: 'termine', endDate: current.endDate ?? new Date().toISOString().slice(0, 10) }, before.version);
+        const after = await getScheme(tx, code);
+        await addHistory(tx, { scheme: code, version: after!.version, ...who(user), action: 'clôture', before: snapshot(before), after });
+        await materializeSchemes(tx, 'atlas', [code]);
+        return after!;
+      });
+    },
+
+    /** Creates or replaces schemes from registry CSV rows, all or nothing. */
+    async importRows(user: SessionUser, rows: RegistryCsvRow[]) {
+      forbid(user, 'import-registry');
+      return commit(async (tx) => {
+        const errors: string[] = [];
+        const seen = new Set<string>();
+        for (const { line, record } of rows) {
+          if (seen.has(record.code)) errors.push(`ligne ${line} : code en double « ${record.code} »`);
+          seen.add(record.code);
+          const checked = importedSchemeSchema.safeParse(record);
+          if (!checked.success) errors.push(`ligne ${line} : ${describeZodError(checked.error)}`);
+          const resolved = await resolvePerimeter(tx, { communes: record.communes.map((c) => c.code), groups: [] });
+          if (resolved.unknown.length) errors.push(`ligne ${line} : codes communes inconnus ${resolved.unknown.join(', ')}`);
+        }
+        if (errors.length) throw new HttpError(422, `Import refusé, rien n’a été modifié : ${errors.join(' ; ')}`, { errors });
+        let created = 0;
+        let updated = 0;
+        for (const { record } of rows) {
+          const { communes, ...fields } = record;
+          const before = await getScheme(tx, record.code, true);
+          if (before) {
+            await updateScheme(tx, fields, before.version);
+            updated++;
+          } else {
+            await insertScheme(tx, fields);
+            created++;
+          }
+          await replaceCommunes(tx, record.code, communes);
+          const after = await getScheme(tx, record.code);
+          await addHistory(tx, { scheme: record.code, version: after!.version, ...who(user), action: 'import', before: snapshot(before), after });
+        }
+        await materializeSchemes(tx, 'atlas', rows.map((r) => r.record.code));
+        return { created, updated };
+      });
+    },
+
+    async setReferent(user: SessionUser, code: string, commune: string, referent: Parameters<typeof upsertReferent>[3] | null) {
+      return db.transaction(async (tx) => {
+        const scheme = await getScheme(tx, code, true);
+        if (!scheme) throw new HttpError(404, `Démarche introuvable : « ${code} ».`);
+        forbid(user, 'referents', scheme);
+        if (!scheme.communes.some((c) => c.code === commune)) {
+          throw new HttpError(422, `La commune ${commune} n’appartient pas au périmètre de « ${scheme.name} ».`);
+        }
+        const [before] = await tx.query(`SELECT name, delegation, has_committee AS "hasCommittee" FROM registry.referent WHERE scheme = $1 AND commune = $2`, [code, commune]);
+        if (referent) await upsertReferent(tx, code, commune, referent);
+        else if (!(await deleteReferent(tx, code, commune))) throw new HttpError(404, `Aucun référent pour la commune ${commune}.`);
+        await bumpVersion(tx, code);
+        // contact details stay out of the history, which every visitor may read
+        const after = referent ? { name: referent.name, delegation: referent.delegation, hasCommittee: referent.hasCommittee } : null;
+        await addHistory(tx, { scheme: code, version: scheme.version + 1, ...who(user), action: `référent ${commune}`, before: before ?? null, after });
+      });
+    },
+  };
+}
+
+export type RegistryEditor = ReturnType<typeof registryEditor>;

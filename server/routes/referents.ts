@@ -1,0 +1,97 @@
+// Elected health referents (élus référents santé) per commune of a scheme.
+//   GET    /api/schemes/:code/referents                 contact details only when signed in
+//   PUT    /api/schemes/:code/referents/:commune        set (coordinator of the scheme, planner, admin)
+//   DELETE /api/schemes/:code/referents/:commune
+//   GET    /api/schemes/:code/referent-gaps[?format=csv|geojson]   communes with no referent
+import { Router } from 'express';
+import { z } from 'zod';
+import { currentUser, requireUser } from '../auth/index.ts';
+import { can } from '../auth/permissions.ts';
+import type { Db } from '../db/db.ts';
+import { notFound } from '../errors.ts';
+import { toCsv } from '../export/csv.ts';
+import { codeSchema } from '../layers.ts';
+import { getScheme, listReferents } from '../queries/registry.ts';
+import type { RegistryEditor } from '../registry/edit.ts';
+import { referentSchema } from '../registry/schema.ts';
+
+const params = z.object({ code: codeSchema });
+const communeParams = z.object({
+  code: codeSchema,
+  commune: z.string().regex(/^(\d{5}|2[AB]\d{3})$/, { message: 'code commune INSEE attendu (5 caractères)' }),
+});
+const formatSchema = z.object({
+  format: z.enum(['json', 'csv', 'geojson'], { message: 'format attendu : json, csv ou geojson' }).default('json'),
+});
+
+export function referentRoutes(db: Db, editor: RegistryEditor): Router {
+  const router = Router();
+
+  router.get('/schemes/:code/referents', async (req, res) => {
+    const { code } = params.parse(req.params);
+    const scheme = await getScheme(db, code);
+    if (!scheme) throw notFound(`Démarche introuvable : « ${code} ».`);
+    const showContacts = can(currentUser(res), 'contacts');
+    const rows = await listReferents(db, code);
+    res.set('Cache-Control', 'private, no-cache').json({
+      scheme: { code: scheme.code, name: scheme.name, version: scheme.version },
+      contactsShown: showContacts,
+      communes: rows.map((r) => (showContacts ? r : { ...r, email: null, phone: null })),
+    });
+  });
+
+  router.put('/schemes/:code/referents/:commune', async (req, res) => {
+    const user = requireUser(res);
+    const { code, commune } = communeParams.parse(req.params);
+    await editor.setReferent(user, code, commune, referentSchema.parse(req.body ?? {}));
+    res.status(204).end();
+  });
+
+  router.delete('/schemes/:code/referents/:commune', async (req, res) => {
+    const user = requireUser(res);
+    const { code, commune } = communeParams.parse(req.params);
+    await editor.setReferent(user, code, commune, null);
+    res.status(204).end();
+  });
+
+  router.get('/schemes/:code/referent-gaps', async (req, res) => {
+    const { code } = params.parse(req.params);
+    const { format } = formatSchema.parse(req.query);
+    const scheme = await getScheme(db, code);
+    if (!scheme) throw notFound(`Démarche introuvable : « ${code} ».`);
+    const rows = (await listReferents(db, code, format === 'geojson')).filter((r) => !r.name);
+    const communes = rows.map((r) => ({ code: r.commune, name: r.communeName, population: r.population, hasCommittee: r.hasCommittee }));
+    if (format === 'csv') {
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment(`communes-sans-referent-${code}.csv`)
+        .send(
+          toCsv(
+            [
+              { key: 'code', label: 'code_commune' },
+              { key: 'name', label: 'nom_commune' },
+              { key: 'population', label: 'population' },
+            ],
+            communes,
+          ),
+        );
+      return;
+    }
+    if (format === 'geojson') {
+      res.type('application/geo+json').attachment(`communes-sans-referent-${code}.geojson`).send(
+        JSON.stringify({
+          type: 'FeatureCollection',
+          features: rows.map((r, i) => ({ type: 'Feature', properties: communes[i], geometry: JSON.parse(r.geometry ?? 'null') })),
+        }),
+      );
+      return;
+    }
+    res.json({
+      scheme: { code: scheme.code, name: scheme.name },
+      communeCount: scheme.communes.length,
+      withoutReferent: { count: communes.length, population: communes.reduce((s, c) => s + c.population, 0), communes },
+    });
+  });
+
+  return router;
+}

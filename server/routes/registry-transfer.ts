@@ -1,0 +1,30 @@
+// The whole registry as CSV: GET /api/registry/export.csv (no personal data in it) and
+// POST /api/registry/import (administrators; text/csv body; all or nothing).
+import express, { Router } from 'express';
+import { requireUser } from '../auth/index.ts';
+import type { Db } from '../db/db.ts';
+import { HttpError } from '../errors.ts';
+import { allSchemes } from '../queries/registry.ts';
+import { registryFromCsv, registryToCsv } from '../registry/csv.ts';
+import type { RegistryEditor } from '../registry/edit.ts';
+
+export function registryTransferRoutes(db: Db, editor: RegistryEditor): Router {
+  const router = Router();
+
+  router.get('/registry/export.csv', async (_req, res) => {
+    res.type('text/csv; charset=utf-8').attachment('registre-demarches.csv').send(registryToCsv(await allSchemes(db)));
+  });
+
+  router.post('/registry/import', express.raw({ type: ['text/csv', 'text/plain', 'application/octet-stream'], limit: '20mb' }), async (req, res) => {
+    const user = requireUser(res);
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+      throw new HttpError(400, 'Envoyez le fichier CSV du registre dans le corps de la requête (Content-Type: text/csv).');
+    }
+    const { rows, errors } = registryFromCsv(new Uint8Array(req.body));
+    if (errors.length) throw new HttpError(422, `Import refusé, rien n’a été modifié : ${errors.join(' ; ')}`, { errors });
+    if (!rows.length) throw new HttpError(422, 'Le fichier ne contient aucune démarche.');
+    res.json(await editor.importRows(user, rows));
+  });
+
+  return router;
+}
