@@ -26,7 +26,8 @@ function pick(headers: string[], candidates: string[], taken: Set<string>): stri
   const folded = new Map<string, string>();
   for (const h of headers) if (!taken.has(h) && !folded.has(foldHeader(h))) folded.set(foldHeader(h), h);
   for (const c of candidates) {
-    const h = folded.get(c);
+    // dBase field names stop at 10 characters: code_secteur is stored as code_secte
+    const h = folded.get(c) ?? (c.length > 10 ? folded.get(c.slice(0, 10)) : undefined);
     if (h !== undefined) return h;
   }
   return null;

@@ -116,7 +116,7 @@ export async function importPerimeters(db: Db, options: PerimeterImportOptions):
       input.format === 'csv'
         ? {
             encodage: input.encoding === 'latin1' ? 'Latin-1' : 'UTF-8',
-            séparateur: input.separator,
+            séparateur: `« ${input.separator} »`,
             'colonne code': input.columns.code,
             'colonne nom': input.columns.name,
             'colonne commune': input.columns.commune,
