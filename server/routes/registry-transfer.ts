@@ -2,6 +2,7 @@
 // POST /api/registry/import (administrators; text/csv body; all or nothing).
 import express, { Router } from 'express';
 import { requireUser } from '../auth/index.ts';
+import { can } from '../auth/permissions.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 import { allSchemes } from '../queries/registry.ts';
@@ -17,6 +18,7 @@ export function registryTransferRoutes(db: Db, editor: RegistryEditor): Router {
 
   router.post('/registry/import', express.raw({ type: ['text/csv', 'text/plain', 'application/octet-stream'], limit: '20mb' }), async (req, res) => {
     const user = requireUser(res);
+    if (!can(user, 'import-registry')) throw new HttpError(403, 'Seul un administrateur peut importer le registre.');
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
       throw new HttpError(400, 'Envoyez le fichier CSV du registre dans le corps de la requête (Content-Type: text/csv).');
     }
