@@ -90,6 +90,125 @@ export interface SchemeSummary {
   perimeterKnown: boolean;
 }
 
+// The analyses (issue 4): compare, entanglement, coverage gaps, coordination load.
+
+export interface ComparePerimeter {
+  key: string;
+  layer: string;
+  code: string;
+  name: string;
+  type: string | null;
+  fictif: boolean;
+  communeCount: number | null;
+  population: number | null;
+}
+
+export interface ComparePart {
+  /** Keys of the perimeters this part lies in: ['A'] is "A seul", ['A', 'B'] "A ∩ B". */
+  members: string[];
+  label: string;
+  communeCount: number;
+  /** Communes counted by the share of each that falls in the part. */
+  communeEquivalent: number;
+  population: number;
+  areaKm2: number;
+  communes: { code: string; name: string; share: number }[];
+}
+
+export interface Comparison {
+  perimeters: ComparePerimeter[];
+  parts: ComparePart[];
+  alignments: { a: string; b: string; alignment: number }[];
+  method: string;
+}
+
+export interface EntanglementUnit {
+  layer: string;
+  code: string;
+  name: string;
+  type: string | null;
+  fictif: boolean;
+  /** Part of the territory (by population) lying in the unit. */
+  shareOfTerritory: number;
+  /** Part of the unit lying inside the territory (null: unknown). */
+  insideShare: number | null;
+  cut: boolean;
+}
+
+export interface EntanglementLayer {
+  layer: string;
+  unitCount: number;
+  cutCount: number;
+  coverage: number;
+  fragmentation: number;
+  units: EntanglementUnit[];
+}
+
+export interface Entanglement {
+  territory: { layer: string; code: string; name: string; type: string | null; population: number | null; communeCount: number | null };
+  method: string;
+  layers: EntanglementLayer[];
+}
+
+export interface GapTotals {
+  communeCount: number;
+  population: number;
+  areaKm2: number;
+}
+
+export interface GapCommune {
+  code: string;
+  name: string;
+  population: number;
+  areaKm2: number;
+}
+
+export interface Gaps {
+  layer: string;
+  within: { layer: string; code: string; name: string } | null;
+  zone: GapTotals;
+  uncovered: GapTotals & { share: number; communes: GapCommune[] };
+  partlyCovered: GapTotals & { communes: (GapCommune & { covered: number | null })[] };
+}
+
+export interface QpvGap {
+  code: string;
+  name: string;
+  generation: string | null;
+  communes: string[];
+  population: number | null;
+}
+
+export interface QpvGaps {
+  within: { layer: string; code: string; name: string } | null;
+  qpvCount: number;
+  uncovered: { count: number; share: number; qpv: QpvGap[] };
+}
+
+export interface LoadCommune {
+  code: string;
+  name: string;
+  population: number;
+  areaKm2: number;
+  share: number;
+  distanceKm: number;
+}
+
+export interface SchemeLoad {
+  code: string;
+  name: string;
+  type: string | null;
+  fictif: boolean;
+  communeCount: number;
+  population: number;
+  areaKm2: number;
+  coordinationFte: number | null;
+  perFte: { communes: number; population: number; areaKm2: number } | null;
+  centralTown: { code: string; name: string; reason: 'porteur' | 'plus-peuplee' } | null;
+  distanceKm: { median: number; max: number } | null;
+  communes: LoadCommune[];
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -122,6 +241,24 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
 
 const seg = encodeURIComponent;
 
+/** "layer:code" as the analyses take it. */
+const ref = (r: { layer: string; code: string }) => `${r.layer}:${seg(r.code)}`;
+
+export type Zone = { layer: string; code: string } | 'france';
+
+function gapsQuery(layer: string, within: Zone): string {
+  return `layer=${seg(layer)}${within === 'france' ? '' : `&within=${ref(within)}`}`;
+}
+
+export const analysisUrls = {
+  compare: (perimeters: { layer: string; code: string }[], format?: 'csv' | 'geojson') =>
+    `/api/compare?${perimeters.map((p) => `p=${ref(p)}`).join('&')}${format ? `&format=${format}` : ''}`,
+  entanglement: (layer: string, code: string) => `/api/territories/${seg(layer)}/${seg(code)}/entanglement`,
+  gaps: (layer: string, within: Zone, format?: 'csv' | 'geojson') => `/api/gaps?${gapsQuery(layer, within)}${format ? `&format=${format}` : ''}`,
+  qpvGaps: (within: Zone) => `/api/gaps/qpv${within === 'france' ? '' : `?within=${ref(within)}`}`,
+  load: (schemes: string[], format?: 'csv') => `/api/load?${schemes.map((s) => `scheme=${seg(s)}`).join('&')}${format ? `&format=${format}` : ''}`,
+};
+
 export const api = {
   config: () => getJson<{ basemapStyleUrl: string | null }>('/api/config'),
   layers: () => getJson<{ layers: LayerInfo[] }>('/api/layers').then((r) => r.layers),
@@ -132,6 +269,13 @@ export const api = {
   communes: (layer: string, code: string, signal?: AbortSignal) =>
     getJson<{ communes: MemberCommune[] }>(`/api/territories/${seg(layer)}/${seg(code)}/communes`, signal).then((r) => r.communes),
   schemes: () => getJson<{ schemes: SchemeSummary[] }>('/api/schemes').then((r) => r.schemes),
+  searchIn: (q: string, layers: string[], signal?: AbortSignal, limit = 10) =>
+    getJson<{ query: string; results: SearchResult[] }>(`/api/search?q=${seg(q)}&layers=${layers.join(',')}&limit=${limit}`, signal).then((r) => r.results),
+  compare: (perimeters: { layer: string; code: string }[], signal?: AbortSignal) => getJson<Comparison>(analysisUrls.compare(perimeters), signal),
+  entanglement: (layer: string, code: string, signal?: AbortSignal) => getJson<Entanglement>(analysisUrls.entanglement(layer, code), signal),
+  gaps: (layer: string, within: Zone, signal?: AbortSignal) => getJson<Gaps>(analysisUrls.gaps(layer, within), signal),
+  qpvGaps: (within: Zone, signal?: AbortSignal) => getJson<QpvGaps>(analysisUrls.qpvGaps(within), signal),
+  load: (schemes: string[], signal?: AbortSignal) => getJson<{ schemes: SchemeLoad[] }>(analysisUrls.load(schemes), signal).then((r) => r.schemes),
 };
 
 export function communesDownloadUrl(layer: string, code: string, format: 'csv' | 'geojson'): string {

@@ -13,6 +13,7 @@ import type {
   SourceSpecification,
   StyleSpecification,
 } from 'maplibre-gl';
+import type { MapHighlight } from './highlight.ts';
 import type { LayerEntry } from './layers.ts';
 import { COMMUNE_MINZOOM } from './layers.ts';
 import { hatchImageId } from './patterns.ts';
@@ -297,3 +298,85 @@ export function selectionLayers(layer: string, code: string): LineLayerSpecifica
     { ...common, id: SELECTION_LAYERS[1]!, type: 'line', paint: { 'line-color': '#000000', 'line-width': 3.2 } },
   ];
 }
+
+// ─── Analysis highlight ──────────────────────────────────────────────────────────
+// Communes coloured by class through feature-state on their own commune source (the
+// same tiles as the commune layer, keyed by code), and units of any layer drawn by code.
+
+export const HIGHLIGHT_SOURCE = 'highlight-commune';
+export const HIGHLIGHT_SOURCE_LAYER = 'commune';
+/** Below this zoom, commune tiles keep only the largest communes: no class fill. */
+export const HIGHLIGHT_MINZOOM = 5;
+export const HIGHLIGHT_PREFIX = 'hl:';
+
+export function highlightSource(): SourceSpecification {
+  return { type: 'vector', tiles: [tileUrl(['commune'])], minzoom: HIGHLIGHT_MINZOOM, maxzoom: 14, promoteId: 'code' };
+}
+
+const CLASS: ExpressionSpecification = ['coalesce', ['feature-state', 'cls'], -1];
+const CODE: ExpressionSpecification = ['to-string', ['get', 'code']];
+
+function byClass<T extends string | number>(values: T[], otherwise: T): ExpressionSpecification {
+  return ['match', CLASS, ...values.flatMap((v, i) => [i, v]), otherwise] as unknown as ExpressionSpecification;
+}
+
+function byCode(colors: Record<string, string>): string | ExpressionSpecification {
+  const pairs = Object.entries(colors);
+  if (pairs.length === 1) return pairs[0]![1];
+  return ['match', CODE, ...pairs.flatMap(([code, color]) => [code, color]), '#000000'] as unknown as ExpressionSpecification;
+}
+
+/** Fills go under the outlines of the base and the layers; lines just under the labels. */
+export function highlightLayers(h: MapHighlight): { fills: LayerSpecification[]; lines: LayerSpecification[] } {
+  const fills: LayerSpecification[] = [];
+  const lines: LayerSpecification[] = [];
+  if (h.classes.length) {
+    const common = { source: HIGHLIGHT_SOURCE, 'source-layer': HIGHLIGHT_SOURCE_LAYER, minzoom: HIGHLIGHT_MINZOOM };
+    fills.push({
+      ...common,
+      id: `${HIGHLIGHT_PREFIX}commune-fill`,
+      type: 'fill',
+      paint: { 'fill-color': byClass(h.classes.map((c) => c.color), 'rgba(0,0,0,0)'), 'fill-opacity': byClass(h.classes.map((c) => c.opacity), 0) },
+    });
+    fills.push({
+      ...common,
+      id: `${HIGHLIGHT_PREFIX}commune-line`,
+      type: 'line',
+      paint: {
+        'line-color': '#ffffff',
+        'line-width': ['interpolate', ['linear'], ['zoom'], 6, 0.2, 10, 0.8],
+        'line-opacity': ['case', ['>=', CLASS, 0], 0.9, 0],
+      },
+    });
+  }
+  h.areas.forEach((a, i) => {
+    const codes = Object.keys(a.colors);
+    if (!codes.length) return;
+    const common = {
+      source: sourceOf(a.layer),
+      'source-layer': a.layer,
+      filter: ['in', CODE, ['literal', codes]] as FilterSpecification,
+    };
+    if (a.fillOpacity > 0) {
+      fills.push({ ...common, id: `${HIGHLIGHT_PREFIX}area-${i}-fill`, type: 'fill', paint: { 'fill-color': byCode(a.colors), 'fill-opacity': a.fillOpacity } });
+    }
+    lines.push({
+      ...common,
+      id: `${HIGHLIGHT_PREFIX}area-${i}-casing`,
+      type: 'line',
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': '#ffffff', 'line-width': a.width + 3, 'line-opacity': 0.85 },
+    });
+    lines.push({
+      ...common,
+      id: `${HIGHLIGHT_PREFIX}area-${i}-line`,
+      type: 'line',
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': byCode(a.colors), 'line-width': a.width, ...(a.dash ? { 'line-dasharray': a.dash } : {}) },
+    });
+  });
+  return { fills, lines };
+}
+
+/** Where the highlight fills go: above every layer's fill, under the first outline. */
+export const HIGHLIGHT_FILL_BEFORE = 'base-departement-line';

@@ -1,6 +1,11 @@
 // The whole view in the URL fragment, and back: centre and zoom, active layers, their
-// opacity when changed, the selected territory. Pure (no DOM), so it is unit-tested.
+// opacity when changed, the analysis shown with its parameters, the selected territory.
+// Pure (no DOM), so it is unit-tested.
 //   #map=6.2/46.5/2.4&layers=epci,cls&opacity=epci:0.5&sel=epci:200070407
+//   #…&view=compare&p=scheme:cls-grand-quercy,petr:PETR-GRAND-QUERCY
+//   #…&view=gaps&layer=cls&within=departement:46     (within=france: the whole country)
+//   #…&view=load&s=cls-grand-quercy,cls-agglo-pays-issoire
+//   #…&view=entanglement&sel=scheme:cls-grand-quercy
 
 export interface MapView {
   zoom: number;
@@ -13,6 +18,18 @@ export interface TerritoryRef {
   code: string;
 }
 
+/** An analysis view and its parameters (the entanglement view is of the selection). */
+export type Analysis =
+  | { kind: 'compare'; perimeters: TerritoryRef[] }
+  | { kind: 'entanglement' }
+  | { kind: 'gaps'; layer: string | null; within: TerritoryRef | 'france' | null }
+  | { kind: 'load'; schemes: string[] };
+
+export type AnalysisKind = Analysis['kind'];
+
+export const MAX_COMPARED = 4;
+export const MAX_LOAD_SCHEMES = 10;
+
 export interface Permalink {
   /** null: not in the URL (use the start view). */
   view: MapView | null;
@@ -20,6 +37,8 @@ export interface Permalink {
   layers: string[] | null;
   /** Opacity (0..1) of the layers whose opacity differs from the default. */
   opacity: Record<string, number>;
+  /** null: the plain map (with the selection's sheet, if any). */
+  analysis: Analysis | null;
   selection: TerritoryRef | null;
 }
 
@@ -48,8 +67,31 @@ export function encodePermalink(p: Permalink): string {
     .filter(([id]) => !p.layers || p.layers.includes(id))
     .map(([id, v]) => `${id}:${round(v, 2)}`);
   if (op.length) parts.push(`opacity=${op.join(',')}`);
-  if (p.selection) parts.push(`sel=${p.selection.layer}:${encodeURIComponent(p.selection.code)}`);
+  if (p.analysis) parts.push(...encodeAnalysis(p.analysis));
+  if (p.selection) parts.push(`sel=${refString(p.selection)}`);
   return parts.join('&');
+}
+
+/** "layer:code", the form the API takes too (p=…, within=…). */
+export function refString(ref: TerritoryRef): string {
+  return `${ref.layer}:${encodeURIComponent(ref.code)}`;
+}
+
+function encodeAnalysis(a: Analysis): string[] {
+  switch (a.kind) {
+    case 'compare':
+      return ['view=compare', ...(a.perimeters.length ? [`p=${a.perimeters.map(refString).join(',')}`] : [])];
+    case 'entanglement':
+      return ['view=entanglement'];
+    case 'gaps':
+      return [
+        'view=gaps',
+        ...(a.layer ? [`layer=${a.layer}`] : []),
+        ...(a.within ? [`within=${a.within === 'france' ? 'france' : refString(a.within)}`] : []),
+      ];
+    case 'load':
+      return ['view=load', ...(a.schemes.length ? [`s=${a.schemes.map(encodeURIComponent).join(',')}`] : [])];
+  }
 }
 
 function parseView(value: string): MapView | null {
@@ -75,7 +117,7 @@ function parseOpacity(value: string): Record<string, number> {
   return out;
 }
 
-function parseSelection(value: string): TerritoryRef | null {
+function parseRef(value: string): TerritoryRef | null {
   const i = value.indexOf(':');
   if (i <= 0) return null;
   const layer = value.slice(0, i);
@@ -88,20 +130,74 @@ function parseSelection(value: string): TerritoryRef | null {
   return LAYER_ID.test(layer) && CODE.test(code) ? { layer, code } : null;
 }
 
+function unique<T>(items: T[], key: (t: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((t) => !seen.has(key(t)) && !!seen.add(key(t)));
+}
+
+function parseRefs(value: string | undefined): TerritoryRef[] {
+  const refs = (value ?? '').split(',').map(parseRef).filter((r): r is TerritoryRef => r !== null);
+  return unique(refs, (r) => `${r.layer}:${r.code}`).slice(0, MAX_COMPARED);
+}
+
+function parseCodes(value: string | undefined): string[] {
+  const codes = (value ?? '').split(',').flatMap((raw) => {
+    try {
+      const code = decodeURIComponent(raw);
+      return CODE.test(code) ? [code] : [];
+    } catch {
+      return [];
+    }
+  });
+  return unique(codes, (c) => c).slice(0, MAX_LOAD_SCHEMES);
+}
+
+function parseAnalysis(params: Map<string, string>): Analysis | null {
+  switch (params.get('view')) {
+    case 'compare':
+      return { kind: 'compare', perimeters: parseRefs(params.get('p')) };
+    case 'entanglement':
+      return { kind: 'entanglement' };
+    case 'gaps': {
+      const layer = params.get('layer') ?? '';
+      const within = params.get('within');
+      return {
+        kind: 'gaps',
+        layer: LAYER_ID.test(layer) ? layer : null,
+        within: within === 'france' ? 'france' : within ? parseRef(within) : null,
+      };
+    }
+    case 'load':
+      return { kind: 'load', schemes: parseCodes(params.get('s')) };
+    default:
+      return null;
+  }
+}
+
 /** Reads a fragment (with or without '#'); anything malformed is ignored, never thrown. */
 export function decodePermalink(hash: string): Permalink {
-  const out: Permalink = { view: null, layers: null, opacity: {}, selection: null };
+  const params = new Map<string, string>();
   for (const part of hash.replace(/^#/, '').split('&')) {
     const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const key = part.slice(0, eq);
-    const value = part.slice(eq + 1);
-    if (key === 'map') out.view = parseView(value);
-    else if (key === 'layers') out.layers = parseLayers(value);
-    else if (key === 'opacity') out.opacity = parseOpacity(value);
-    else if (key === 'sel') out.selection = parseSelection(value);
+    if (eq > 0) params.set(part.slice(0, eq), part.slice(eq + 1));
   }
-  return out;
+  const map = params.get('map');
+  const layers = params.get('layers');
+  const opacity = params.get('opacity');
+  const sel = params.get('sel');
+  return {
+    view: map === undefined ? null : parseView(map),
+    layers: layers === undefined ? null : parseLayers(layers),
+    opacity: opacity === undefined ? {} : parseOpacity(opacity),
+    analysis: parseAnalysis(params),
+    selection: sel === undefined ? null : parseRef(sel),
+  };
+}
+
+/** What a history entry stands for: a change of it is a new entry (Back returns to it);
+ *  moves of the map, layers and opacity only replace the current one. */
+export function historyKey(p: Pick<Permalink, 'analysis' | 'selection'>): string {
+  return [...(p.analysis ? encodeAnalysis(p.analysis) : []), p.selection ? refString(p.selection) : ''].join('&');
 }
 
 export function sameSelection(a: TerritoryRef | null, b: TerritoryRef | null): boolean {

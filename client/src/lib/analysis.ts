@@ -1,0 +1,203 @@
+// From the analysis answers of the API to what the views show: part colours, the map
+// highlight of each analysis, entanglement rows (schemes split by type). Pure.
+import type { Comparison, Entanglement, EntanglementUnit, Gaps, QpvGaps, SchemeLoad } from './api.ts';
+import { GAP_COLORS, PERIMETER_COLORS, partColors, unitColor, type MapHighlight } from './highlight.ts';
+import { entryFor, type LayerEntry } from './layers.ts';
+import { formatInteger } from './format.ts';
+
+// ─── Compare ──────────────────────────────────────────────────────────────────────
+
+export interface ColouredComparison extends Comparison {
+  /** Colour of each part, in the order of `parts`. */
+  colors: string[];
+}
+
+export function colourComparison(c: Comparison): ColouredComparison {
+  return { ...c, colors: partColors(c.parts.map((p) => p.members), c.perimeters.length) };
+}
+
+export function compareHighlight(c: ColouredComparison): MapHighlight {
+  const communes = new Map<string, number>();
+  // a commune split between parts takes the colour of its largest piece
+  const best = new Map<string, number>();
+  c.parts.forEach((part, i) => {
+    for (const commune of part.communes) {
+      if ((best.get(commune.code) ?? -1) < commune.share) {
+        best.set(commune.code, commune.share);
+        communes.set(commune.code, i);
+      }
+    }
+  });
+  const dashes: Record<string, number[] | undefined> = { A: undefined, B: [3, 1.5], C: [1, 1], D: [4, 1, 1, 1] };
+  return {
+    communes,
+    classes: c.parts.map((p, i) => ({ label: p.label, color: c.colors[i]!, opacity: 0.6 })),
+    areas: c.perimeters.map((p) => ({ layer: p.layer, colors: { [p.code]: darker(PERIMETER_COLORS[p.key]!) }, fillOpacity: 0, width: 2.5, dash: dashes[p.key] })),
+    legend: {
+      title: 'Comparaison',
+      items: [
+        ...c.parts.map((p, i) => ({ label: `${p.label} (${formatInteger(p.communeCount)} comm.)`, color: c.colors[i]!, kind: 'fill' as const, opacity: 0.6 })),
+        ...c.perimeters.map((p) => ({ label: `${p.key} : ${p.name}`, color: darker(PERIMETER_COLORS[p.key]!), kind: 'line' as const, dash: dashes[p.key] })),
+      ],
+    },
+  };
+}
+
+/** The same hue, darker: outlines must stand out from their own fill. */
+function darker(hex: string, k = 0.7): string {
+  const n = parseInt(hex.slice(1), 16);
+  const c = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((v) => Math.round(v * k));
+  return `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** "A seul" parts, by perimeter: the communes in one perimeter and no other. */
+export function differences(c: Comparison): { key: string; name: string; communes: { code: string; name: string; share: number }[] }[] {
+  if (c.perimeters.length < 2) return [];
+  return c.perimeters.map((p) => ({
+    key: p.key,
+    name: p.name,
+    communes: c.parts.find((part) => part.members.length === 1 && part.members[0] === p.key)?.communes ?? [],
+  }));
+}
+
+// ─── Entanglement ─────────────────────────────────────────────────────────────────
+
+export interface EntanglementRow {
+  /** Entry id ('epci', 'cls'…) or the layer id when the catalogue does not know it. */
+  id: string;
+  layer: string;
+  label: string;
+  fictif: boolean;
+  unitCount: number;
+  cutCount: number;
+  coverage: number;
+  fragmentation: number;
+  units: (EntanglementUnit & { color: string })[];
+}
+
+function summarise(units: EntanglementUnit[]) {
+  const sumSq = units.reduce((s, u) => s + u.shareOfTerritory ** 2, 0);
+  return {
+    unitCount: units.length,
+    cutCount: units.filter((u) => u.cut).length,
+    coverage: Math.min(1, units.reduce((s, u) => s + u.shareOfTerritory, 0)),
+    fragmentation: sumSq > 0 ? 1 / sumSq : 0,
+  };
+}
+
+/** One row per layer, in the order of the layer panel; schemes split by type (a CLS
+ *  and a CLSM are different scales), their figures recomputed the server's way. */
+export function entanglementRows(e: Entanglement, entries: LayerEntry[]): EntanglementRow[] {
+  const rows: EntanglementRow[] = [];
+  for (const l of e.layers) {
+    const groups = new Map<string, EntanglementUnit[]>();
+    for (const u of l.units) {
+      const id = entryFor(entries, u.layer, u.type)?.id ?? u.layer;
+      groups.set(id, [...(groups.get(id) ?? []), u]);
+    }
+    for (const [id, units] of groups) {
+      const entry = entries.find((x) => x.id === id);
+      const own = units.filter((u) => !(u.layer === e.territory.layer && u.code === e.territory.code));
+      if (!own.length) continue;
+      const figures = groups.size === 1 && own.length === units.length ? l : summarise(own);
+      rows.push({
+        id,
+        layer: l.layer,
+        label: entry?.label ?? l.layer,
+        fictif: entry?.fictif || own.some((u) => u.fictif),
+        unitCount: figures.unitCount,
+        cutCount: figures.cutCount,
+        coverage: figures.coverage,
+        fragmentation: figures.fragmentation,
+        units: own.map((u, i) => ({ ...u, color: unitColor(i) })),
+      });
+    }
+  }
+  const order = (id: string) => {
+    const i = entries.findIndex((x) => x.id === id);
+    return i < 0 ? entries.length : i;
+  };
+  return rows.sort((a, b) => order(a.id) - order(b.id));
+}
+
+export function entanglementHighlight(e: Entanglement, row: EntanglementRow | undefined): MapHighlight {
+  const t = e.territory;
+  return {
+    communes: new Map(),
+    classes: [],
+    areas: [
+      ...(row ? [{ layer: row.layer, colors: Object.fromEntries(row.units.map((u) => [u.code, u.color])), fillOpacity: 0.3, width: 2 }] : []),
+      { layer: t.layer, colors: { [t.code]: '#1a1a1a' }, fillOpacity: 0, width: 3.5 },
+    ],
+    legend: {
+      title: 'Enchevêtrement',
+      items: [
+        { label: t.name, color: '#1a1a1a', kind: 'line' },
+        ...(row?.units ?? []).slice(0, 12).map((u) => ({ label: u.name, color: u.color, kind: 'fill' as const, opacity: 0.45 })),
+        ...(row && row.units.length > 12 ? [{ label: `… et ${row.units.length - 12} autres`, color: '#888888', kind: 'fill' as const, opacity: 0.3 }] : []),
+      ],
+    },
+  };
+}
+
+// ─── Gaps ─────────────────────────────────────────────────────────────────────────
+
+export function gapsHighlight(g: Gaps, qpv: QpvGaps | null, layerLabel: string): MapHighlight {
+  const communes = new Map<string, number>();
+  for (const c of g.uncovered.communes) communes.set(c.code, 0);
+  for (const c of g.partlyCovered.communes) communes.set(c.code, 1);
+  const qpvCodes = qpv?.uncovered.qpv.map((q) => q.code) ?? [];
+  return {
+    communes,
+    classes: [
+      { label: `Sans ${layerLabel}`, color: GAP_COLORS.uncovered, opacity: 0.6 },
+      { label: `En partie couverte`, color: GAP_COLORS.partly, opacity: 0.7 },
+    ],
+    areas: [
+      ...(g.within ? [{ layer: g.within.layer, colors: { [g.within.code]: GAP_COLORS.zone }, fillOpacity: 0, width: 3 }] : []),
+      ...(qpvCodes.length ? [{ layer: 'qpv', colors: Object.fromEntries(qpvCodes.map((c) => [c, GAP_COLORS.qpv])), fillOpacity: 0.8, width: 1.5 }] : []),
+    ],
+    legend: {
+      title: `Lacunes : ${layerLabel}`,
+      items: [
+        { label: `Commune sans ${layerLabel} (${formatInteger(g.uncovered.communeCount)})`, color: GAP_COLORS.uncovered, kind: 'fill', opacity: 0.6 },
+        ...(g.partlyCovered.communeCount
+          ? [{ label: `Commune en partie couverte (${formatInteger(g.partlyCovered.communeCount)})`, color: GAP_COLORS.partly, kind: 'fill' as const, opacity: 0.7 }]
+          : []),
+        ...(qpvCodes.length ? [{ label: `QPV sans ASV ni CLS (${formatInteger(qpvCodes.length)})`, color: GAP_COLORS.qpv, kind: 'fill' as const, opacity: 0.8 }] : []),
+        ...(g.within ? [{ label: `Zone : ${g.within.name}`, color: GAP_COLORS.zone, kind: 'line' as const }] : []),
+      ],
+    },
+  };
+}
+
+// ─── Coordination load ────────────────────────────────────────────────────────────
+
+/** Distance bands to the central town, light (near) to dark (far). */
+export const DISTANCE_BANDS: { max: number; label: string; color: string }[] = [
+  { max: 10, label: 'moins de 10 km', color: '#FDDBC7' },
+  { max: 20, label: '10 à 20 km', color: '#F4A582' },
+  { max: 30, label: '20 à 30 km', color: '#D6604D' },
+  { max: Infinity, label: '30 km et plus', color: '#8E0152' },
+];
+
+export function distanceBand(km: number): number {
+  return DISTANCE_BANDS.findIndex((b) => km < b.max);
+}
+
+export function loadHighlight(schemes: SchemeLoad[]): MapHighlight {
+  const communes = new Map<string, number>();
+  for (const s of schemes) for (const c of s.communes) communes.set(c.code, distanceBand(c.distanceKm));
+  return {
+    communes,
+    classes: DISTANCE_BANDS.map((b) => ({ label: b.label, color: b.color, opacity: 0.75 })),
+    areas: [{ layer: 'scheme', colors: Object.fromEntries(schemes.map((s) => [s.code, '#1a1a1a'])), fillOpacity: 0, width: 2.5 }],
+    legend: {
+      title: 'Distance à la ville-centre',
+      items: [
+        ...DISTANCE_BANDS.map((b) => ({ label: b.label, color: b.color, kind: 'fill' as const, opacity: 0.75 })),
+        { label: 'Périmètre de la démarche', color: '#1a1a1a', kind: 'line' as const },
+      ],
+    },
+  };
+}
