@@ -51,24 +51,11 @@ async function referenceImport() {
   }
 }
 
+class UsageError extends Error {}
+
 async function perimeterImport(args: string[]) {
-  const { values } = parseArgs({
-    args,
-    options: {
-      layer: { type: 'string' },
-      file: { type: 'string' },
-      name: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      region: { type: 'string' },
-      vintage: { type: 'string' },
-      licence: { type: 'string' },
-      'code-field': { type: 'string' },
-      'name-field': { type: 'string' },
-      'commune-field': { type: 'string' },
-    },
-    strict: true,
-  });
-  if (!values.layer || !values.file) throw new Error('--layer et --file sont obligatoires.');
+  const { values } = parseUsage(args);
+  if (!values.layer || !values.file) throw new UsageError('--layer et --file sont obligatoires.');
   await withDb(async (db) => {
     const report = await importPerimeters(db, {
       layer: values.layer!,
@@ -87,6 +74,33 @@ async function perimeterImport(args: string[]) {
   });
 }
 
+function parseUsage(args: string[]) {
+  try {
+    return parsePerimeterArgs(args);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function parsePerimeterArgs(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      layer: { type: 'string' },
+      file: { type: 'string' },
+      name: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      region: { type: 'string' },
+      vintage: { type: 'string' },
+      licence: { type: 'string' },
+      'code-field': { type: 'string' },
+      'name-field': { type: 'string' },
+      'commune-field': { type: 'string' },
+    },
+    strict: true,
+  });
+}
+
 const [command, ...rest] = process.argv.slice(2);
 if (command === undefined) {
   await referenceImport();
@@ -96,9 +110,9 @@ if (command === undefined) {
     else if (command === 'exemples' || command === 'examples') {
       await withDb(async (db) => console.log(formatExampleReport(await ensureExampleLayers(db))));
     } else if (command === '--help' || command === 'aide') console.log(USAGE);
-    else throw new Error(`Commande inconnue : « ${command} ».`);
+    else throw new UsageError(`Commande inconnue : « ${command} ».`);
   } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    console.error(err instanceof UsageError ? `${err.message}\n\n${USAGE}` : `Échec : ${(err as Error).message}`);
     process.exitCode = 1;
   }
 }

@@ -9,8 +9,11 @@
 // groups grown around the most populous unassigned commune:
 //   - CPTS: 20,000-100,000 inhabitants (growth stops at 35,000);
 //   - adult sectors: about 70,000 (growth stops at 65,000, 40,000-110,000);
-//   - child sectors: adult sectors merged two or three at a time (stops at 150,000,
-//     100,000-250,000), so each child sector is a union of adult sectors.
+//   - child sectors: adult sectors merged two or three at a time (stops at 130,000,
+//     100,000-220,000), so each child sector is a union of adult sectors.
+// Tolerances: a commune above the maximum (Lille, Clermont-Ferrand) stands alone; a
+// merged leftover may take a group up to 20 % over the maximum; Nord's enclave
+// (Boursies, Doignies, Mœuvres) joins the nearest group.
 // ensureExampleLayers regenerates a layer only when it holds no real (non-fictif) row:
 // an import of real perimeters deletes the layer's rows, examples included, and the
 // examples never come back over it.

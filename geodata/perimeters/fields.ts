@@ -50,12 +50,14 @@ export interface ListColumns {
 
 /**
  * Columns of a list of (perimeter, commune): by name first; the commune column, if no
- * header names it, is the first column whose values are nearly all commune codes.
+ * header names it, is the first column whose values are nearly all commune codes
+ * (`isCommune`: known to the COG when the caller has it, else merely shaped like one).
  */
 export function detectListColumns(
   headers: string[],
   sample: Record<string, string>[],
   wanted: { code?: string | undefined; name?: string | undefined; commune?: string | undefined } = {},
+  isCommune: (value: string) => boolean = looksLikeCommune,
 ): ListColumns {
   const taken = new Set<string>();
   let commune = override(headers, wanted.commune, 'commune') ?? pick(headers, COMMUNE_FIELDS, taken);
@@ -65,7 +67,7 @@ export function detectListColumns(
       headers.find((h) => {
         if (specific.has(foldHeader(h))) return false;
         const values = sample.map((r) => r[h] ?? '').filter((v) => v !== '');
-        return values.length > 0 && values.filter(looksLikeCommune).length >= 0.9 * values.length;
+        return values.length > 0 && values.filter(isCommune).length >= 0.9 * values.length;
       }) ?? null;
   }
   if (!commune) {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db, Queryable } from '../../server/db/db.ts';
-import { buildCogIndex, type CogIndex, type Passage } from '../cog.ts';
+import { buildCogIndex, rekey, type CogIndex, type Passage } from '../cog.ts';
 import { PerimeterImportError } from './errors.ts';
 import { resolvePerimeterLayer } from './layers.ts';
 import { planList, planPolygons, summariseMemberships, type Plan } from './plan.ts';
@@ -74,7 +74,8 @@ export async function loadCogContext(db: Queryable): Promise<{ cog: CogIndex; co
 
 const formatMb = (n: number) => `${(n / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
 
-function readInput(file: string, options: PerimeterImportOptions, maxBytes: number): { format: FileFormat; input: PerimeterInput } {
+/** Refuses a missing, empty or too large file before anything is read; returns the byte limit for decompressed content. */
+function checkFile(file: string, maxBytes: number): number {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -86,12 +87,21 @@ function readInput(file: string, options: PerimeterImportOptions, maxBytes: numb
   if (stat.size > maxBytes) {
     throw new PerimeterImportError(`Fichier trop volumineux : ${formatMb(stat.size)} (limite ${formatMb(maxBytes)}). Découpez-le (par région, par exemple).`);
   }
+  return maxBytes;
+}
+
+function readInput(
+  file: string,
+  options: PerimeterImportOptions,
+  maxBytes: number,
+  cog: CogIndex,
+): { format: FileFormat; input: PerimeterInput } {
   const bytes = fs.readFileSync(file);
   const format = detectFormat(file, bytes.subarray(0, 64));
   const fields = { codeField: options.codeField, nameField: options.nameField };
   const input =
     format === 'csv'
-      ? readList(bytes, { ...fields, communeField: options.communeField })
+      ? readList(bytes, { ...fields, communeField: options.communeField, isCommuneCode: (v) => rekey(cog, v).status !== 'unknown' })
       : format === 'geojson'
         ? readGeojson(bytes, { ...fields, maxBytes: maxBytes * 8 })
         : readShapefileZip(bytes, { ...fields, maxBytes: maxBytes * 8 });
@@ -110,7 +120,10 @@ export async function importPerimeters(db: Db, options: PerimeterImportOptions):
   try {
     const { layer, warnings } = resolvePerimeterLayer(options.layer, options.name);
     report.layer = { id: layer.id, name: layer.name };
-    const { format, input } = readInput(options.file, options, options.maxBytes ?? MAX_FILE_BYTES);
+    const size = checkFile(options.file, options.maxBytes ?? MAX_FILE_BYTES);
+    const region = options.region?.trim() || undefined;
+    const ctx = { ...(await loadCogContext(db)), region };
+    const { format, input } = readInput(options.file, options, size, ctx.cog);
     report.format = format;
     report.source =
       input.format === 'csv'
@@ -127,8 +140,6 @@ export async function importPerimeters(db: Db, options: PerimeterImportOptions):
             'attribut code': input.fields.code,
             'attribut nom': input.fields.name,
           };
-    const region = options.region?.trim() || undefined;
-    const ctx = { ...(await loadCogContext(db)), region };
     const plan: Plan = input.format === 'csv' ? planList(input, ctx) : planPolygons(input, ctx);
     Object.assign(report, plan.report, { warnings: [...warnings, ...plan.report.warnings] });
     if (plan.perimeters.length === 0) throw new PerimeterImportError("Aucun périmètre n'a de commune reconnue : rien à importer.");

@@ -10,6 +10,8 @@ export interface ListReadOptions {
   codeField?: string | undefined;
   nameField?: string | undefined;
   communeField?: string | undefined;
+  /** Whether a value is a commune code (current or former), to find an unnamed commune column. */
+  isCommuneCode?: ((value: string) => boolean) | undefined;
 }
 
 function checkText(bytes: Uint8Array) {
@@ -52,7 +54,7 @@ export function readList(bytes: Uint8Array, options: ListReadOptions = {}): List
     code: options.codeField,
     name: options.nameField,
     commune: options.communeField,
-  });
+  }, options.isCommuneCode);
   const warnings: string[] = [];
   if (/Ã[©¨ª´®¯§‰]/.test(table.rows.slice(0, 200).map((r) => Object.values(r).join(' ')).join(' '))) {
     warnings.push('Caractères suspects (« Ã© ») : le fichier a peut-être été converti deux fois en UTF-8.');

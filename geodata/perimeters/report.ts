@@ -45,7 +45,8 @@ export function emptyImportReport(file: string): PerimeterImportReport {
 
 const LIMIT = 15;
 const list = (items: string[]) => (items.length > LIMIT ? `${items.slice(0, LIMIT).join(', ')}… (+${items.length - LIMIT})` : items.join(', '));
-const pct = (share: number) => `${Math.round(share * 100)} %`;
+const pct = (share: number) =>
+  share < 0.1 ? `${(share * 100).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} %` : `${Math.round(share * 100)} %`;
 
 export function formatPerimeterReport(r: PerimeterImportReport): string {
   const lines: string[] = [];

@@ -42,6 +42,13 @@ describe('detectListColumns', () => {
     expect(cols(['code', 'colonne3'], sample)).toEqual({ code: 'code', name: null, commune: 'colonne3' });
   });
 
+  it('does not take a column of populations for communes when it can check the codes', () => {
+    const sample = [{ code_qp: 'QP1', pop_mun: '1234' }, { code_qp: 'QP2', pop_mun: '46042' }];
+    expect(cols(['code_qp', 'pop_mun'], sample).commune).toBe('pop_mun');
+    const known = (v: string) => v === '46042';
+    rejects(() => detectListColumns(['code_qp', 'pop_mun'], sample, {}, known), /Colonne des communes introuvable/);
+  });
+
   it('says which columns it found when it cannot choose', () => {
     rejects(() => cols(['a', 'b'], [{ a: 'x', b: 'y' }]), /Colonne des communes introuvable\. Colonnes du fichier : a, b/);
     rejects(() => cols(['insee', 'population']), /Colonne du code ou du nom du périmètre introuvable/);
