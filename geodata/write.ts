@@ -147,7 +147,7 @@ export async function writeDataset(tx: Queryable, data: Dataset, { layers, progr
   await tx.query(`INSERT INTO atlas_next.membership SELECT m.* FROM atlas.membership m
     JOIN atlas_next.commune c ON c.code = m.commune WHERE m.layer <> ALL($1::text[])`, [owned]);
 
-  await derivePerimeters(tx, 'atlas_next', ['departement', 'arrondissement', 'region', 'petr', 'pnr', 'scheme'], progress);
+  await derivePerimeters(tx, 'atlas_next', ['departement', 'arrondissement', 'region', 'petr', 'pnr'], progress);
 
   await tx.exec(`ALTER SCHEMA atlas RENAME TO atlas_previous;
     ALTER SCHEMA atlas_next RENAME TO atlas;

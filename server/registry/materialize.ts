@@ -92,5 +92,5 @@ export async function materializeSchemes(tx: Queryable, schema: AtlasSchema, cod
      WHERE $1::text[] IS NULL OR sc.scheme = ANY($1::text[])`,
     [codes],
   );
-  if (codes) await derivePerimeters(tx, schema, ['scheme'], () => {}, { layer: 'scheme', codes });
+  await derivePerimeters(tx, schema, ['scheme'], () => {}, { layer: 'scheme', codes: schemes.map((s) => s.code) });
 }
