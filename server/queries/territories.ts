@@ -161,3 +161,13 @@ export async function memberCommunes(db: Queryable, layer: string, code: string,
     [layer, code],
   );
 }
+
+/** The commune containing a point (WGS84), if any. */
+export async function communeAt(db: Queryable, lon: number, lat: number): Promise<{ code: string; name: string } | null> {
+  const [row] = await db.query<{ code: string; name: string }>(
+    `SELECT code, name FROM atlas.commune
+     WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) ORDER BY code LIMIT 1`,
+    [lon, lat],
+  );
+  return row ?? null;
+}

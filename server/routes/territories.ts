@@ -10,6 +10,7 @@ import { toCsv } from '../export/csv.ts';
 import { codeSchema, layerIdSchema, resolveLayer } from '../layers.ts';
 import { overlapsWith } from '../queries/analysis.ts';
 import {
+  communeAt,
   communeMemberships,
   currentCommuneCode,
   findCommune,
@@ -45,8 +46,21 @@ async function resolveTerritory(db: Db, req: Request, suffix: string): Promise<R
   return { territory };
 }
 
+const pointSchema = z.object({
+  lon: z.coerce.number({ message: 'longitude attendue' }).min(-180).max(180),
+  lat: z.coerce.number({ message: 'latitude attendue' }).min(-90).max(90),
+});
+
 export function territoryRoutes(db: Db): Router {
   const router = Router();
+
+  // GET /api/locate?lon=&lat=: the commune at a point, for a click at any zoom.
+  router.get('/locate', async (req, res) => {
+    const { lon, lat } = pointSchema.parse(req.query);
+    const commune = await communeAt(db, lon, lat);
+    if (!commune) throw notFound('Aucune commune à cet endroit.');
+    res.json({ layer: 'commune', ...commune });
+  });
 
   router.get('/territories/:layer/:code', async (req, res) => {
     const r = await resolveTerritory(db, req, '');

@@ -151,6 +151,16 @@ describe.each(backends())('API on $name', (backend) => {
     });
   });
 
+  describe('locate', () => {
+    it('finds the commune at a point, and nothing at sea', async () => {
+      expect(await json('/api/locate?lon=3.2496&lat=45.5443')).toEqual({ layer: 'commune', code: '63178', name: 'Issoire' });
+      expect(await json('/api/locate?lon=55.45&lat=-20.89')).toMatchObject({ code: '97411' });
+      expect((await get('/api/locate?lon=-30&lat=45')).status).toBe(404);
+      expect((await get('/api/locate?lon=abc&lat=45')).status).toBe(400);
+      expect((await get('/api/locate?lon=200&lat=45')).status).toBe(400);
+    });
+  });
+
   describe('search', () => {
     it('is accent-, hyphen- and case-insensitive', async () => {
       const { results } = await json('/api/search?q=saint%20etienne');
