@@ -18,6 +18,7 @@
 // an import of real perimeters deletes the layer's rows, examples included, and the
 // examples never come back over it.
 import type { Db, Queryable } from '../../server/db/db.ts';
+import { derivePerimeters } from '../write.ts';
 import { HEALTH_LAYERS } from '../perimeters/layers.ts';
 import { replaceLayer, type LayerRowMeta, type WritePlan } from '../perimeters/write.ts';
 import { partition, groupAdjacency, type Group, type Sizes, type Unit } from './partition.ts';
@@ -190,7 +191,7 @@ export async function ensureExampleLayers(db: Db): Promise<ExampleReport> {
           licence: 'Licence Ouverte 2.0',
           fictif: true,
         };
-        await replaceLayer(tx, meta, examplePlan(examples[id]));
+        await replaceLayer(tx, meta, examplePlan(examples[id]), { derive: false });
         const pops = examples[id].map((p) => p.population);
         reports.set(id, {
           id,
@@ -200,6 +201,7 @@ export async function ensureExampleLayers(db: Db): Promise<ExampleReport> {
           population: { min: Math.min(...pops), max: Math.max(...pops) },
         });
       }
+      await derivePerimeters(tx, 'atlas', todo);
     });
   }
   return { durationMs: Date.now() - started, layers: EXAMPLE_LAYERS.map((id) => reports.get(id)!) };

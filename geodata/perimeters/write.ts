@@ -83,7 +83,16 @@ async function batches<T>(rows: T[], fn: (json: string) => Promise<unknown>) {
   for (let i = 0; i < rows.length; i += BATCH) await fn(JSON.stringify(rows.slice(i, i + BATCH)));
 }
 
-export async function replaceLayer(tx: Queryable, layer: LayerRowMeta, plan: WritePlan): Promise<WriteResult> {
+/**
+ * `derive: false` leaves geometry and statistics to the caller (one derivePerimeters
+ * for several layers: its statistics pass covers every layer at once).
+ */
+export async function replaceLayer(
+  tx: Queryable,
+  layer: LayerRowMeta,
+  plan: WritePlan,
+  { derive = true }: { derive?: boolean } = {},
+): Promise<WriteResult> {
   if (!LAYER_ID.test(layer.id)) throw new PerimeterImportError(`Identifiant de couche invalide : « ${layer.id} ».`);
   const [previous] = await tx.query<WriteResult['previous']>(SQL.previous, [layer.id]);
   await tx.query(SQL.deleteMemberships, [layer.id]);
@@ -117,7 +126,7 @@ export async function replaceLayer(tx: Queryable, layer: LayerRowMeta, plan: Wri
         : "Aucun périmètre n'a de commune reconnue.",
     );
   }
-  await derivePerimeters(tx, 'atlas', [layer.id]);
+  if (derive) await derivePerimeters(tx, 'atlas', [layer.id]);
   const memberships = await tx.query<PlannedMembership>(SQL.readMemberships, [layer.id]);
   return { previous: previous ?? { perimeters: 0, fictif: 0 }, invalid, empty, memberships, perimeters };
 }
