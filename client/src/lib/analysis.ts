@@ -75,18 +75,36 @@ export interface EntanglementRow {
   units: (EntanglementUnit & { color: string })[];
 }
 
+/** The effective number of pieces of the covered part, (Σ p)² / Σ p²: the server's
+ *  1 / Σ p² when the layer covers the whole territory, and still between 1 and the
+ *  number of units when it covers only part of it (two QPV on a fifth of a CLS would
+ *  otherwise count as twenty pieces). */
+export function fragmentation(shares: number[]): number {
+  const sum = shares.reduce((s, p) => s + p, 0);
+  const sumSq = shares.reduce((s, p) => s + p ** 2, 0);
+  return sumSq > 0 ? sum ** 2 / sumSq : 0;
+}
+
 function summarise(units: EntanglementUnit[]) {
-  const sumSq = units.reduce((s, u) => s + u.shareOfTerritory ** 2, 0);
   return {
     unitCount: units.length,
     cutCount: units.filter((u) => u.cut).length,
     coverage: Math.min(1, units.reduce((s, u) => s + u.shareOfTerritory, 0)),
-    fragmentation: sumSq > 0 ? 1 / sumSq : 0,
+    fragmentation: fragmentation(units.map((u) => u.shareOfTerritory)),
   };
 }
 
-/** One row per layer, in the order of the layer panel; schemes split by type (a CLS
- *  and a CLSM are different scales), their figures recomputed the server's way. */
+/** Health perimeters first, then the territorial projects, the administrative cuts,
+ *  and the (sub-communal) priority neighbourhoods last. */
+const ROW_GROUPS = [
+  'Démarches territoriales de santé',
+  'Autres périmètres de santé',
+  'Intercommunalités et projets de territoire',
+  'Découpages administratifs',
+  'Politique de la ville',
+];
+
+/** One row per layer; schemes split by type (a CLS and a CLSM are different scales). */
 export function entanglementRows(e: Entanglement, entries: LayerEntry[]): EntanglementRow[] {
   const rows: EntanglementRow[] = [];
   for (const l of e.layers) {
@@ -99,7 +117,7 @@ export function entanglementRows(e: Entanglement, entries: LayerEntry[]): Entang
       const entry = entries.find((x) => x.id === id);
       const own = units.filter((u) => !(u.layer === e.territory.layer && u.code === e.territory.code));
       if (!own.length) continue;
-      const figures = groups.size === 1 && own.length === units.length ? l : summarise(own);
+      const figures = { ...(groups.size === 1 && own.length === units.length ? l : summarise(own)), fragmentation: fragmentation(own.map((u) => u.shareOfTerritory)) };
       rows.push({
         id,
         layer: l.layer,
@@ -114,10 +132,20 @@ export function entanglementRows(e: Entanglement, entries: LayerEntry[]): Entang
     }
   }
   const order = (id: string) => {
-    const i = entries.findIndex((x) => x.id === id);
-    return i < 0 ? entries.length : i;
+    const e = entries.find((x) => x.id === id);
+    const g = e ? ROW_GROUPS.indexOf(e.group) : -1;
+    return [g < 0 ? ROW_GROUPS.length : g, e?.look.rank ?? 99] as const;
   };
-  return rows.sort((a, b) => order(a.id) - order(b.id));
+  return rows.sort((a, b) => {
+    const [ga, ra] = order(a.id);
+    const [gb, rb] = order(b.id);
+    return ga - gb || ra - rb;
+  });
+}
+
+/** The row drawn first: the first layer that splits the territory (QPV aside). */
+export function defaultRow(rows: EntanglementRow[]): EntanglementRow | undefined {
+  return rows.find((r) => r.unitCount > 1 && r.layer !== 'qpv') ?? rows.find((r) => r.layer !== 'qpv') ?? rows[0];
 }
 
 export function entanglementHighlight(e: Entanglement, row: EntanglementRow | undefined): MapHighlight {
