@@ -2,6 +2,7 @@
 // transaction (schema swap), records the run and returns its report.
 import type { Db } from '../server/db/db.ts';
 import type { Dataset, LayerReport } from './model.ts';
+import { ensureExampleLayers, formatExampleReport, type ExampleReport } from './examples/index.ts';
 import { buildReferenceDataset } from './reference.ts';
 import { COG_VINTAGE, REFERENCE_LAYERS, sourceFiles } from './sources.ts';
 import { writeDataset } from './write.ts';
@@ -13,6 +14,8 @@ export interface ImportReport {
   rekeyed: number;
   unknown: number;
   partial: number;
+  /** Fictitious CPTS and psychiatric sectors generated where no real data exists. */
+  examples: ExampleReport;
 }
 
 export async function importReference(
@@ -28,6 +31,8 @@ export async function importReference(
   try {
     const data: Dataset = buildReferenceDataset(sourceFiles(geodataDir), progress);
     await db.transaction((tx) => writeDataset(tx, data, { layers: REFERENCE_LAYERS, progress }));
+    progress('exemples fictifs (CPTS, secteurs de psychiatrie)');
+    const examples = await ensureExampleLayers(db);
     const counts = await db.query<{ layer: string; n: number }>(
       `SELECT 'commune' AS layer, count(*)::int AS n FROM atlas.commune
        UNION ALL SELECT layer, count(*)::int FROM atlas.perimeter GROUP BY layer`,
@@ -45,6 +50,7 @@ export async function importReference(
       rekeyed: sum((r) => r.rekeyed),
       unknown: sum((r) => r.unknown),
       partial: sum((r) => r.partial),
+      examples,
     };
     await db.query(`UPDATE public.import_run SET status = 'ok', finished_at = now(), report = $2::jsonb WHERE id = $1`, [
       run!.id,
@@ -71,5 +77,6 @@ export function formatReport(r: ImportReport): string {
     for (const w of l.warnings ?? []) lines.push(`      ${w}`);
   }
   lines.push(`  total : ${r.rekeyed} codes recodés, ${r.unknown} inconnus, ${r.partial} membres partiels`);
+  lines.push(formatExampleReport(r.examples));
   return lines.join('\n');
 }

@@ -45,16 +45,19 @@ export type AtlasSchema = 'atlas' | 'atlas_next';
 
 const deriveSql = (schema: AtlasSchema) => ({
   communeArea: `UPDATE ${schema}.commune SET area_km2 = ST_Area(geom::geography) / 1e6 WHERE geom IS NOT NULL`,
-  // Contoured sub-communal perimeters (QPV 2015): which communes they lie in, and the part
-  // of each commune they cover. Slivers under 5 % of the perimeter come from the
-  // simplified commune contours and are dropped.
+  // Contoured perimeters (QPV 2015 polygons, sectors drawn as polygons): the communes
+  // each lies in and the part of each commune it covers. A commune belongs when the
+  // overlap is 5 % of the perimeter or 10 % of the commune (smaller overlaps are slivers
+  // between generalised contours); 95 % covered or more counts as the whole commune.
   polygonMemberships: `INSERT INTO ${schema}.membership (layer, code, commune, share)
-    SELECT p.layer, p.code, c.code,
-      least(1, ST_Area(ST_Intersection(p.geom, c.geom)::geography) / nullif(ST_Area(c.geom::geography), 0))
-    FROM ${schema}.perimeter p
-    JOIN ${schema}.commune c ON ST_Intersects(p.geom, c.geom)
-    WHERE p.layer = ANY($1::text[]) AND p.geom IS NOT NULL
-      AND ST_Area(ST_Intersection(p.geom, c.geom)) >= 0.05 * ST_Area(p.geom)
+    SELECT layer, code, commune, CASE WHEN share >= 0.95 THEN 1 ELSE share END
+    FROM (SELECT p.layer, p.code, c.code AS commune, p.geom AS pg, c.geom AS cg, i.geom AS ig,
+            least(1, ST_Area(i.geom::geography) / nullif(ST_Area(c.geom::geography), 0)) AS share
+          FROM ${schema}.perimeter p
+          JOIN ${schema}.commune c ON ST_Intersects(p.geom, c.geom)
+          CROSS JOIN LATERAL (SELECT ST_Intersection(p.geom, c.geom) AS geom) i
+          WHERE p.layer = ANY($1::text[]) AND p.geom IS NOT NULL) o
+    WHERE ST_Area(ig) >= 0.05 * ST_Area(pg) OR ST_Area(ig) >= 0.10 * ST_Area(cg)
     ON CONFLICT (layer, code, commune) DO UPDATE SET share = excluded.share`,
   unionGeometry: `UPDATE ${schema}.perimeter p SET geom = u.geom
     FROM (SELECT m.code, ST_Multi(ST_CollectionExtract(ST_Union(c.geom), 3)) AS geom

@@ -35,11 +35,6 @@ export interface WriteResult {
 }
 
 const BATCH = 500;
-/** A commune is a member of a polygon when at least this part of it is covered (besides the 5 %-of-polygon rule of computePolygonMemberships). */
-export const MIN_COMMUNE_SHARE = 0.1;
-/** Shares this close to 1 come from differences between contour generalisations: the commune counts as whole. */
-export const WHOLE_SHARE = 0.95;
-
 const GEOM = `CASE WHEN x.geometry IS NULL THEN NULL ELSE
   ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(x.geometry::text), 4326))), 3)) END`;
 
@@ -61,17 +56,6 @@ const SQL = {
     FROM jsonb_to_recordset($3::jsonb) AS x(code text, name text, attrs jsonb, geometry jsonb, search_key text)`,
   membership: `INSERT INTO atlas.membership (layer, code, commune, share)
     SELECT $1, x.code, x.commune, x.share FROM jsonb_to_recordset($2::jsonb) AS x(code text, commune text, share double precision)`,
-  // Large polygons (sectors) hold communes each far under 5 % of their area: keep those
-  // covered for a good part of their own area too.
-  polygonComplement: `INSERT INTO atlas.membership (layer, code, commune, share)
-    SELECT p.layer, p.code, c.code,
-      least(1, ST_Area(ST_Intersection(p.geom, c.geom)::geography) / nullif(ST_Area(c.geom::geography), 0))
-    FROM atlas.perimeter p
-    JOIN atlas.commune c ON ST_Intersects(p.geom, c.geom)
-    WHERE p.layer = $1 AND p.geom IS NOT NULL
-      AND ST_Area(ST_Intersection(p.geom, c.geom)) >= $2 * ST_Area(c.geom)
-    ON CONFLICT (layer, code, commune) DO NOTHING`,
-  snapWhole: `UPDATE atlas.membership SET share = 1 WHERE layer = $1 AND share >= $2 AND share < 1`,
   dropEmpty: `DELETE FROM atlas.perimeter p WHERE p.layer = $1
     AND NOT EXISTS (SELECT 1 FROM atlas.membership m WHERE m.layer = p.layer AND m.code = p.code)
     RETURNING p.code`,
@@ -114,8 +98,6 @@ export async function replaceLayer(
   let empty: string[] = [];
   if (plan.kind === 'polygons') {
     await computePolygonMemberships(tx, 'atlas', [layer.id]);
-    await tx.query(SQL.polygonComplement, [layer.id, MIN_COMMUNE_SHARE]);
-    await tx.query(SQL.snapWhole, [layer.id, WHOLE_SHARE]);
     empty = (await tx.query<{ code: string }>(SQL.dropEmpty, [layer.id])).map((r) => r.code).sort();
   }
   const [{ n: perimeters } = { n: 0 }] = await tx.query<{ n: number }>(SQL.count, [layer.id]);
