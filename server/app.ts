@@ -12,6 +12,7 @@ import { gapRoutes } from './routes/gaps.ts';
 import { healthRoutes } from './routes/health.ts';
 import { layerRoutes } from './routes/layers.ts';
 import { loadRoutes } from './routes/load.ts';
+import { perimeterImportRoutes } from './routes/perimeter-import.ts';
 import { referentRoutes } from './routes/referents.ts';
 import { registryTransferRoutes } from './routes/registry-transfer.ts';
 import { schemeRoutes } from './routes/schemes.ts';
@@ -63,6 +64,7 @@ export function createApp({ db, logger, tiles = new TileStore(db), clientDir = C
     schemeRoutes(db, editor),
     referentRoutes(db, editor),
     registryTransferRoutes(db, editor),
+    perimeterImportRoutes(db, (layer) => tiles.invalidate(layer)),
     compareRoutes(db),
     gapRoutes(db),
     loadRoutes(db),

@@ -2,7 +2,8 @@
 // the whole matrix is unit-tested without a server.
 //   visitor      reads everything except personal contact details
 //   coordinator  edits the schemes they are attached to (fields, perimeter, referents)
-//   planner      (ARS) creates, edits and closes every scheme of their région
+//   planner      (ARS) creates, edits and closes every scheme of their région, and
+//                imports perimeter files (CPTS, psychiatric sectors…)
 //   admin        everything, and manages accounts
 
 export type Role = 'admin' | 'planner' | 'coordinator';
@@ -16,7 +17,15 @@ export interface SessionUser {
   schemes: string[];
 }
 
-export type Action = 'create' | 'edit' | 'close' | 'referents' | 'contacts' | 'manage-users' | 'import-registry';
+export type Action =
+  | 'create'
+  | 'edit'
+  | 'close'
+  | 'referents'
+  | 'contacts'
+  | 'manage-users'
+  | 'import-registry'
+  | 'import-perimeters';
 
 export interface SchemeScope {
   code: string;
@@ -29,6 +38,7 @@ export function can(user: SessionUser | null, action: Action, scheme?: SchemeSco
   if (user.role === 'admin') return true;
   if (action === 'contacts') return true;
   if (action === 'manage-users' || action === 'import-registry') return false;
+  if (action === 'import-perimeters') return user.role === 'planner';
   const inRegion = !!scheme && !!user.region && scheme.region === user.region;
   if (user.role === 'planner') return inRegion;
   // coordinator

@@ -39,6 +39,7 @@ function forbid(user: SessionUser, action: Action, scheme?: { code: string; regi
       contacts: 'voir les coordonnées',
       'manage-users': 'gérer les comptes',
       'import-registry': 'importer le registre',
+      'import-perimeters': 'importer des périmètres',
     };
     throw new HttpError(403, `Votre rôle ne permet pas de ${what[action]}.`);
   }

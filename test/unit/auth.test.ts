@@ -20,12 +20,12 @@ describe('permission matrix', () => {
     admin: user('admin'),
   };
   const expected: Record<keyof typeof actors, Record<Action, boolean>> = {
-    visitor: { create: false, edit: false, close: false, referents: false, contacts: false, 'manage-users': false, 'import-registry': false },
-    coordinator: { create: false, edit: true, close: false, referents: true, contacts: true, 'manage-users': false, 'import-registry': false },
-    otherCoordinator: { create: false, edit: false, close: false, referents: false, contacts: true, 'manage-users': false, 'import-registry': false },
-    planner: { create: true, edit: true, close: true, referents: true, contacts: true, 'manage-users': false, 'import-registry': false },
-    otherPlanner: { create: false, edit: false, close: false, referents: false, contacts: true, 'manage-users': false, 'import-registry': false },
-    admin: { create: true, edit: true, close: true, referents: true, contacts: true, 'manage-users': true, 'import-registry': true },
+    visitor: { create: false, edit: false, close: false, referents: false, contacts: false, 'manage-users': false, 'import-registry': false, 'import-perimeters': false },
+    coordinator: { create: false, edit: true, close: false, referents: true, contacts: true, 'manage-users': false, 'import-registry': false, 'import-perimeters': false },
+    otherCoordinator: { create: false, edit: false, close: false, referents: false, contacts: true, 'manage-users': false, 'import-registry': false, 'import-perimeters': false },
+    planner: { create: true, edit: true, close: true, referents: true, contacts: true, 'manage-users': false, 'import-registry': false, 'import-perimeters': true },
+    otherPlanner: { create: false, edit: false, close: false, referents: false, contacts: true, 'manage-users': false, 'import-registry': false, 'import-perimeters': true },
+    admin: { create: true, edit: true, close: true, referents: true, contacts: true, 'manage-users': true, 'import-registry': true, 'import-perimeters': true },
   };
   for (const [name, actor] of Object.entries(actors)) {
     it(`${name}`, () => {

@@ -1,0 +1,57 @@
+// POST /api/perimeters/import?layer=cpts|secteur-psy-adulte|secteur-psy-enfant|other
+//   [&name=…][&dryRun=true][&region=84][&filename=secteurs.zip]
+// Upload of a perimeter file (CSV list of communes, GeoJSON, zipped shapefile) by a
+// planner or an administrator; the body is the file. Answers the import report; a
+// refused file answers 422 with the same report, and nothing is written.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { importPerimeters, MAX_FILE_BYTES } from '../../geodata/perimeters/index.ts';
+import { requireUser } from '../auth/index.ts';
+import { can } from '../auth/permissions.ts';
+import type { Db } from '../db/db.ts';
+import { HttpError } from '../errors.ts';
+
+const querySchema = z.object({
+  layer: z.enum(['cpts', 'secteur-psy-adulte', 'secteur-psy-enfant', 'other'], {
+    message: 'couche attendue : cpts, secteur-psy-adulte, secteur-psy-enfant ou other',
+  }),
+  name: z.string().trim().max(80).optional(),
+  dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  region: z.string().regex(/^\d{2}$/, { message: 'code région à 2 chiffres' }).optional(),
+  filename: z
+    .string()
+    .max(120)
+    .regex(/^[\p{L}\p{N} ._()-]+\.(csv|txt|geojson|json|zip)$/iu, { message: 'nom de fichier attendu en .csv, .geojson ou .zip' })
+    .default('perimetres.csv'),
+});
+
+export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) => void): Router {
+  const router = Router();
+  router.post(
+    '/perimeters/import',
+    express.raw({ type: () => true, limit: MAX_FILE_BYTES }),
+    async (req, res) => {
+      const user = requireUser(res);
+      if (!can(user, 'import-perimeters')) throw new HttpError(403, 'Seuls les planificateurs ARS et les administrateurs importent des périmètres.');
+      const q = querySchema.parse(req.query);
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new HttpError(400, 'Le fichier envoyé est vide.');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'millefeuille-upload-'));
+      try {
+        const file = path.join(dir, path.basename(q.filename));
+        fs.writeFileSync(file, req.body);
+        const report = await importPerimeters(db, { layer: q.layer, name: q.name, dryRun: q.dryRun, region: q.region, file });
+        if (report.status === 'imported' && report.layer) onLayerChanged(report.layer.id);
+        if (report.status === 'rejected') {
+          throw new HttpError(422, `Import refusé, rien n’a été modifié : ${report.errors.join(' ; ')}`, { report });
+        }
+        res.json({ report });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+  return router;
+}

@@ -1,0 +1,92 @@
+// Upload of a perimeter file through the API: roles, dry run, refusal, real import
+// replacing the fictitious examples, and the tiles following.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureExampleLayers } from '../../geodata/examples/index.ts';
+import { hashPassword } from '../../server/auth/passwords.ts';
+import { createUser } from '../../server/queries/users.ts';
+import { backends, startTestServer, type TestServer } from '../support/backends.ts';
+
+const DOMAIN = '@upload.test';
+const PASSWORD = 'un mot de passe assez long';
+// Two CPTS of the Lot, the second listed with a 2021 code of the Doubs (re-keyed) to show the report
+const CSV = 'code_cpts;nom_cpts;insee\nCPTS-A;CPTS du Grand Cahors;46042\nCPTS-A;CPTS du Grand Cahors;46007\nCPTS-B;CPTS du Figeacois;46102\nCPTS-B;CPTS du Figeacois;25347\n';
+
+describe.each(backends())('perimeter upload on $name', (backend) => {
+  let server: TestServer;
+  const cookies = new Map<string, { cookie: string; csrf: string }>();
+  const upload = (as: string | null, query: string, body: string) => {
+    const s = as ? cookies.get(as) : undefined;
+    return fetch(`${server.url}/api/perimeters/import?${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', ...(s ? { cookie: s.cookie, 'x-csrf-token': s.csrf } : {}) },
+      body,
+    });
+  };
+  const cptsCount = async () =>
+    (await server.db.query<{ n: number; fictif: number }>(`SELECT count(*)::int AS n, count(*) FILTER (WHERE fictif)::int AS fictif FROM atlas.perimeter WHERE layer = 'cpts'`))[0]!;
+
+  beforeAll(async () => {
+    server = await startTestServer(backend);
+    await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE $1`, [`%${DOMAIN}`]);
+    const hash = await hashPassword(PASSWORD);
+    for (const [role, region] of [['planner', '76'], ['coordinator', null]] as const) {
+      await createUser(server.db, { email: `${role}${DOMAIN}`, name: role, role, region, passwordHash: hash, schemes: [] });
+      const res = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `${role}${DOMAIN}`, password: PASSWORD }),
+      });
+      cookies.set(role, { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await res.json()) as any).csrfToken });
+    }
+  });
+
+  afterAll(async () => {
+    if (!server) return;
+    await server.db.query(`DELETE FROM atlas.membership WHERE layer = 'cpts'`);
+    await server.db.query(`DELETE FROM atlas.perimeter WHERE layer = 'cpts'`);
+    await ensureExampleLayers(server.db);
+    await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE $1`, [`%${DOMAIN}`]);
+    await server.close();
+  });
+
+  it('lets only planners and administrators upload', async () => {
+    expect((await upload(null, 'layer=cpts&dryRun=true', CSV)).status).toBe(401);
+    expect((await upload('coordinator', 'layer=cpts&dryRun=true', CSV)).status).toBe(403);
+  });
+
+  it('reports a dry run and writes nothing', async () => {
+    const before = await cptsCount();
+    expect(before.fictif).toBeGreaterThan(0);
+    const res = await upload('planner', 'layer=cpts&dryRun=true&region=76&filename=cpts.csv', CSV);
+    expect(res.status).toBe(200);
+    const { report } = (await res.json()) as any;
+    expect(report).toMatchObject({ status: 'dry-run', perimeters: 2, communesMatched: 4 });
+    expect(report.rekeyed).toEqual([{ from: '25347', to: '25390' }]);
+    expect(report.outsideRegion.length).toBe(1);
+    expect(await cptsCount()).toEqual(before);
+  });
+
+  it('refuses a bad file with its report, changing nothing', async () => {
+    const before = await cptsCount();
+    const res = await upload('planner', 'layer=cpts&filename=vide.csv', 'code;nom;insee\n');
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as any;
+    expect(body.detail).toMatch(/Import refusé/);
+    expect(body.report.status).toBe('rejected');
+    expect(await cptsCount()).toEqual(before);
+    expect((await upload('planner', 'layer=planete', CSV)).status).toBe(400);
+  });
+
+  it('replaces the fictitious examples with the real file, tiles included', async () => {
+    const tile = `${server.url}/tiles/cpts/8/129/92.mvt`;
+    const etagBefore = (await fetch(tile)).headers.get('etag');
+    const res = await upload('planner', 'layer=cpts&filename=cpts.csv', CSV);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).report.status).toBe('imported');
+    expect(await cptsCount()).toEqual({ n: 2, fictif: 0 });
+    const sheet = (await (await fetch(`${server.url}/api/territories/cpts/CPTS-A`)).json()) as any;
+    expect(sheet).toMatchObject({ name: 'CPTS du Grand Cahors', communeCount: 2, fictif: false });
+    const after = await fetch(tile);
+    expect(after.headers.get('etag')).not.toBe(etagBefore);
+  });
+});
