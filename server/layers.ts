@@ -31,14 +31,18 @@ export async function resolveLayer(db: Queryable, id: string): Promise<ResolvedL
   throw notFound(`Couche inconnue : « ${id} ». Consultez /api/layers pour la liste des couches.`);
 }
 
-/** "layer:code" as used by the analyses (p=scheme:cls-cergy, within=departement:46). */
+/**
+ * "layer:code" as used by the analyses (p=scheme:cls-cergy, within=departement:46);
+ * a scheme may name a past version of its perimeter: p=scheme:cls-cergy@2.
+ */
 export const perimeterRefSchema = z
   .string()
   .max(100, { message: 'référence de périmètre trop longue' })
-  .regex(/^[a-z][a-z0-9-]*:[0-9A-Za-z][0-9A-Za-z._-]*$/, {
+  .regex(/^[a-z][a-z0-9-]*:[0-9A-Za-z][0-9A-Za-z._-]*(@\d{1,6})?$/, {
     message: 'référence de périmètre attendue sous la forme couche:code (ex. : epci:200070407)',
   })
   .transform((ref) => {
     const i = ref.indexOf(':');
-    return { layer: ref.slice(0, i), code: ref.slice(i + 1) };
+    const [code, version] = ref.slice(i + 1).split('@');
+    return { layer: ref.slice(0, i), code: code!, version: version === undefined ? null : Number(version) };
   });

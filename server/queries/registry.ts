@@ -205,3 +205,15 @@ export async function upsertReferent(
 export async function deleteReferent(tx: Queryable, code: string, commune: string): Promise<boolean> {
   return (await tx.query(`DELETE FROM registry.referent WHERE scheme = $1 AND commune = $2 RETURNING 1`, [code, commune])).length > 0;
 }
+
+/** The communes of a scheme as they were at a version (from the history), or null. */
+export async function pastSchemeCommunes(db: Queryable, code: string, version: number): Promise<{ code: string; share: number }[] | null> {
+  const [row] = await db.query<{ communes: { code: string; share: number }[] | null }>(
+    `SELECT after->'communes' AS communes FROM registry.history
+     WHERE scheme = $1 AND version <= $2 AND after ? 'communes' ORDER BY version DESC, id DESC LIMIT 1`,
+    [code, version],
+  );
+  const [current] = await db.query<{ version: number }>(`SELECT version FROM registry.scheme WHERE code = $1`, [code]);
+  if (!current || version < 1 || version > current.version) return null;
+  return row?.communes ?? null;
+}

@@ -5,6 +5,7 @@
 import { derivePerimeters, type AtlasSchema } from '../../geodata/write.ts';
 import type { MembershipRow, SchemeRow } from '../../geodata/model.ts';
 import type { Queryable } from '../db/db.ts';
+import { addHistory, allSchemes } from '../queries/registry.ts';
 import { searchKey } from '../search/normalize.ts';
 
 export async function seedRegistryIfEmpty(tx: Queryable, schemes: SchemeRow[], members: MembershipRow[]): Promise<boolean> {
@@ -43,6 +44,9 @@ export async function seedRegistryIfEmpty(tx: Queryable, schemes: SchemeRow[], m
      ON CONFLICT DO NOTHING`,
     [JSON.stringify(members)],
   );
+  for (const scheme of await allSchemes(tx)) {
+    await addHistory(tx, { scheme: scheme.code, version: 1, userId: null, userEmail: null, action: 'création (registre de référence)', before: null, after: scheme });
+  }
   return true;
 }
 

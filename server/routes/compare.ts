@@ -8,6 +8,7 @@ import { badRequest, notFound } from '../errors.ts';
 import { toCsv } from '../export/csv.ts';
 import { perimeterRefSchema, resolveLayer } from '../layers.ts';
 import { communeFacts, perimeterShares } from '../queries/analysis.ts';
+import { pastSchemeCommunes } from '../queries/registry.ts';
 import { findCommune, findPerimeter } from '../queries/territories.ts';
 
 const KEYS = ['A', 'B', 'C', 'D'];
@@ -37,9 +38,17 @@ export function compareRoutes(db: Db): Router {
       const { layer, schemeType } = await resolveLayer(db, ref.layer);
       const t = layer === 'commune' ? await findCommune(db, ref.code) : await findPerimeter(db, layer, ref.code, schemeType);
       if (!t) throw notFound(`Périmètre introuvable : « ${ref.layer}:${ref.code} ».`);
-      const shares = await perimeterShares(db, t.layer, t.code);
-      if (!shares.length) throw badRequest(`Le périmètre « ${t.name} » n’a pas encore de communes connues : impossible de le comparer.`);
-      perimeters.push({ key: KEYS[i]!, territory: t, shares: new Map(shares.map((s) => [s.commune, s.share ?? 1])) });
+      let shares = await perimeterShares(db, t.layer, t.code);
+      let territory = t;
+      if (ref.version !== null) {
+        if (t.layer !== 'scheme') throw badRequest('Seules les démarches ont des versions passées (scheme:code@version).');
+        const past = await pastSchemeCommunes(db, t.code, ref.version);
+        if (!past) throw notFound(`La démarche « ${t.name} » n’a pas de version ${ref.version}.`);
+        shares = past.map((c) => ({ commune: c.code, share: c.share }));
+        territory = { ...t, name: `${t.name} (version ${ref.version})`, communeCount: past.length, population: null };
+      }
+      if (!shares.length) throw badRequest(`Le périmètre « ${territory.name} » n’a pas encore de communes connues : impossible de le comparer.`);
+      perimeters.push({ key: KEYS[i]!, territory, shares: new Map(shares.map((s) => [s.commune, s.share ?? 1])) });
     }
     const codes = [...new Set(perimeters.flatMap((x) => [...x.shares.keys()]))];
     const facts = new Map<string, CommuneFacts>((await communeFacts(db, codes)).map((f) => [f.code, f]));

@@ -130,6 +130,9 @@ describe.each(backends())('API on $name', (backend) => {
       expect(cls.scheme).toMatchObject({ type: 'CLS', bearerType: 'PETR', coordinationFte: 1 });
       const clsPetr = cls.memberships.find((m: any) => m.layer === 'petr');
       expect(clsPetr).toMatchObject({ code: 'PETR-GRAND-QUERCY', share: 1, shareOfOther: 1 });
+      const { history } = await json('/api/schemes/cls-grand-quercy/history');
+      expect(history[0]).toMatchObject({ version: 1, action: 'création (registre de référence)', before: null });
+      expect(history[0].after.communes).toHaveLength(expected);
       const unknown = await json('/api/territories/scheme/cls-margeride-haut-allier');
       expect(unknown.communeCount).toBe(0);
       expect(unknown.attributes.perimeterKnown).toBe(false);

@@ -224,6 +224,12 @@ describe.each(backends())('registry on $name', (backend) => {
     expect(last.before.communes).toHaveLength(scheme.communes.length);
     expect(last.after.communes).toHaveLength(scheme.communes.length + 2);
     expect(history[0]).toMatchObject({ action: 'création', version: 1, before: null });
+    // the past perimeter stays comparable with the current one
+    const cmp = (await (await call('GET', `/api/compare?p=scheme:cls-test-cahors@${scheme.version}&p=scheme:cls-test-cahors`, 'visitor')).json()) as any;
+    expect(cmp.parts.map((p: any) => p.label)).toEqual(['A ∩ B', 'B seul']);
+    expect(cmp.parts[1].communes.map((c: any) => c.code).sort()).toEqual(['25390', '46102']);
+    expect((await call('GET', '/api/compare?p=scheme:cls-test-cahors@99&p=epci:200023737', 'visitor')).status).toBe(404);
+    expect((await call('GET', '/api/compare?p=epci:200023737@1&p=epci:200023737', 'visitor')).status).toBe(400);
     // referents are in the history without contact details
     const referent = history.find((h: any) => h.action === 'référent 46042' && h.after?.name === 'Claire Dupont');
     expect(referent.after).toEqual({ name: 'Claire Dupont', delegation: 'adjointe à la santé', hasCommittee: true });
