@@ -223,7 +223,14 @@ describe('analysis views', () => {
     await waitForMap(page);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-entanglement.png') });
 
-    // drawn on the map on demand: its units coloured, their list opened
+    // its units export to CSV (made in the browser, the server's CSV format)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('enchevetrement-scheme-cls-grand-quercy.csv');
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('\uFEFFcouche;code_unite;unite;part_du_territoire;part_de_l_unite_dedans;coupee;donnees');
+    expect(csv.split('\r\n').filter((l) => l.startsWith('Intercommunalités (EPCI);'))).toHaveLength(7);
+
+        // drawn on the map on demand: its units coloured, their list opened
     await row.getByRole('button', { name: /Voir sur la carte/ }).click();
     expect(await row.getByRole('button', { name: /Sur la carte/ }).getAttribute('aria-pressed')).toBe('true');
     await expect(page.locator('[data-legend="analysis"] li').allInnerTexts()).resolves.toContain('CA du Grand Cahors');
