@@ -155,4 +155,6 @@ export async function writeDataset(tx: Queryable, data: Dataset, { layers, progr
   await tx.exec(`ALTER SCHEMA atlas RENAME TO atlas_previous;
     ALTER SCHEMA atlas_next RENAME TO atlas;
     DROP SCHEMA atlas_previous CASCADE;`);
+  // fresh tables have no statistics: let the planner see their real sizes
+  for (const t of TABLES) await tx.exec(`ANALYZE atlas.${t}`);
 }

@@ -50,7 +50,13 @@ export function createApp({ db, logger, tiles = new TileStore(db), clientDir = C
   });
   app.use(express.json({ limit: '1mb' }));
 
-  const editor = registryEditor({ db, onSchemesChanged: () => tiles.invalidate('scheme') });
+  // Every write bumps the data version: analyses cached against an older one are dropped.
+  let dataVersion = 0;
+  const changed = (layer: string) => {
+    dataVersion++;
+    tiles.invalidate(layer);
+  };
+  const editor = registryEditor({ db, onSchemesChanged: () => changed('scheme') });
   const api = express.Router();
   api.use(sessionMiddleware(db));
   api.use(
@@ -64,9 +70,9 @@ export function createApp({ db, logger, tiles = new TileStore(db), clientDir = C
     schemeRoutes(db, editor),
     referentRoutes(db, editor),
     registryTransferRoutes(db, editor),
-    perimeterImportRoutes(db, (layer) => tiles.invalidate(layer)),
+    perimeterImportRoutes(db, changed),
     compareRoutes(db),
-    gapRoutes(db),
+    gapRoutes(db, () => dataVersion),
     loadRoutes(db),
   );
   api.use(unknownRoute);

@@ -6,6 +6,8 @@ import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openDb } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
+import { listLayers } from './queries/layers.ts';
+import { TileStore } from './tiles/store.ts';
 
 const config = loadConfig();
 const logger = pino({ level: config.logLevel });
@@ -22,7 +24,13 @@ if (n === 0) {
   logger.info(formatReport(report));
 }
 
-const app = createApp({ db, logger, basemapStyleUrl: config.basemapStyleUrl ?? null });
+// Tile indexes are built before listening, so the first visitor's tiles come from memory.
+const tiles = new TileStore(db);
+const started = Date.now();
+await tiles.warm((await listLayers(db)).map((l) => l.id));
+logger.info({ ms: Date.now() - started }, 'tile indexes built');
+
+const app = createApp({ db, logger, tiles, basemapStyleUrl: config.basemapStyleUrl ?? null });
 const server = app.listen(config.port, config.host, () => {
   logger.info(`Millefeuille écoute sur http://${config.host}:${config.port}`);
 });

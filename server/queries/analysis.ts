@@ -106,8 +106,7 @@ export async function zoneCoverage(
      )
      SELECT z.code, z.name, z.population, z.area AS "areaKm2", cover.share AS covered
        ${withGeometry ? ', ST_AsGeoJSON(z.geom, 5) AS geometry' : ''}
-     FROM zone z LEFT JOIN cover ON cover.commune = z.code
-     ORDER BY z.code`,
+     FROM zone z LEFT JOIN cover ON cover.commune = z.code`,
     [layer, schemeType, zoneLayer, zoneCode],
   );
 }

@@ -34,11 +34,30 @@ async function resolveZone(db: Db, within: { layer: string; code: string } | nul
   return { layer: zone.layer, code: zone.code, name: zone.name };
 }
 
-export function gapRoutes(db: Db): Router {
+/** Answers of the last national or regional gap analyses, valid for one data version. */
+class AnswerCache {
+  private entries = new Map<string, { version: number; body: unknown }>();
+  constructor(private readonly limit = 16) {}
+  get(key: string, version: number): unknown {
+    const e = this.entries.get(key);
+    return e && e.version === version ? e.body : undefined;
+  }
+  set(key: string, version: number, body: unknown) {
+    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { version, body });
+  }
+}
+
+export function gapRoutes(db: Db, dataVersion: () => number): Router {
   const router = Router();
+  const cache = new AnswerCache();
 
   router.get('/gaps', async (req, res) => {
     const q = gapsSchema.parse(req.query);
+    const cacheKey = `${q.layer}|${q.within ? `${q.within.layer}:${q.within.code}` : 'france'}`;
+    const cached = q.format === 'json' ? cache.get(cacheKey, dataVersion()) : undefined;
+    if (cached) return res.json(cached);
+    const version = dataVersion();
     const { layer, schemeType } = await resolveLayer(db, q.layer);
     if (layer === 'commune') throw badRequest('Les communes couvrent tout le territoire : choisissez une autre couche.');
     const zone = await resolveZone(db, q.within);
@@ -70,7 +89,9 @@ export function gapRoutes(db: Db): Router {
       );
       return;
     }
-    res.json({ layer: q.layer, within: zone, ...result });
+    const body = { layer: q.layer, within: zone, ...result };
+    cache.set(cacheKey, version, body);
+    res.json(body);
   });
 
   router.get('/gaps/qpv', async (req, res) => {

@@ -20,13 +20,24 @@ const paramsSchema = z
 
 export function tileRoutes(db: Db, store: TileStore): Router {
   const router = Router();
+  // Known layer ids, resolved once: a cached tile then costs no query at all. Unknown
+  // ids are not remembered, so a layer imported later is found.
+  const known = new Map<string, string>();
+  const tableLayer = async (id: string) => {
+    let layer = known.get(id);
+    if (!layer) {
+      layer = (await resolveLayer(db, id)).layer;
+      known.set(id, layer);
+    }
+    return layer;
+  };
   router.get('/:layers/:z/:x/:y.mvt', async (req, res) => {
     const p = paramsSchema.parse(req.params);
     const ids = p.layers.replace(/[{}]/g, '').split(',');
     if (ids.length > 12) throw badRequest('Au plus 12 couches par tuile.');
     // scheme types (cls, asv…) name the scheme layer: the client filters by type
     const layers = new Set<string>();
-    for (const id of ids) layers.add((await resolveLayer(db, id)).layer);
+    for (const id of ids) layers.add(await tableLayer(id));
     const tile = await store.tile([...layers], p.z, p.x, p.y);
     res.set('Cache-Control', 'public, max-age=60, stale-while-revalidate=600');
     if (!tile) return res.status(204).end();

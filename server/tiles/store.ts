@@ -50,14 +50,15 @@ export class TileStore {
     return this.versions.get(layer) ?? 0;
   }
 
-  /** Forget a layer's index and its cached tiles (after an import or a registry edit). */
+  /** Forget a layer's index and the cached tiles holding it (after an import or a registry edit). */
   invalidate(layer?: string): void {
     const layers = layer ? [layer] : [...new Set([...this.indexes.keys(), ...this.versions.keys()])];
     for (const l of layers) {
       this.indexes.delete(l);
       this.versions.set(l, this.version(l) + 1);
     }
-    this.cache.clear();
+    if (!layer) this.cache.clear();
+    else for (const key of this.cache.keys()) if (key.split('/')[0]!.split(',').some((k) => k.startsWith(`${layer}@`))) this.cache.delete(key);
   }
 
   private index(layer: string): Promise<LayerIndex> {

@@ -110,6 +110,9 @@ describe.each(backends())('registry on $name', (backend) => {
 
   it('enforces the permission matrix for creation, closing, accounts and imports', async () => {
     const lot = { type: 'ASV', name: 'ASV de test', perimeter: { communes: ['46042'] } };
+    const gapCodes = async () =>
+      ((await (await call('GET', '/api/gaps?layer=asv&within=departement:46', 'visitor')).json()) as any).uncovered.communes.map((c: any) => c.code);
+    expect(await gapCodes()).toContain('46042');
     const create: Record<Actor, number> = { visitor: 401, coordinator: 403, otherCoordinator: 403, planner: 201, otherPlanner: 403, admin: 201 };
     for (const [actor, status] of Object.entries(create) as [Actor, number][]) {
       const res = await call('POST', '/api/schemes', actor, { ...lot, code: `cls-test-asv-${actor.toLowerCase()}` });
@@ -121,6 +124,8 @@ describe.each(backends())('registry on $name', (backend) => {
       expect(res.status, `DELETE as ${actor}`).toBe(status);
     }
     expect((await read('cls-test-asv-planner')).scheme.status).toBe('termine');
+    // cached gap analyses follow the registry
+    expect(await gapCodes()).not.toContain('46042');
     const newUser = { email: `nouveau${DOMAIN}`, name: 'Nouveau', role: 'coordinator', password: 'un mot de passe long' };
     for (const [actor, status] of [['visitor', 401], ['coordinator', 403], ['planner', 403], ['admin', 201]] as const) {
       expect((await call('POST', '/api/users', actor, newUser)).status, `POST /api/users as ${actor}`).toBe(status);
