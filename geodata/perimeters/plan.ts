@@ -2,6 +2,7 @@
 // the perimeter and membership rows to write and the report a dry run shows. Commune
 // lists are re-keyed here (rekeyList); polygon memberships are computed by PostGIS at
 // write and summarised with the same function (summariseMemberships).
+import { FORMULA_START } from '../../server/export/csv.ts';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { rekeyList, type CogIndex } from '../cog.ts';
 import { PerimeterImportError } from './errors.ts';
@@ -90,7 +91,7 @@ export function checkRegion(ctx: Pick<PlanContext, 'communes' | 'region'>) {
   throw new PerimeterImportError(`Région inconnue : « ${ctx.region} » (code INSEE de région attendu, par exemple 76 pour l'Occitanie).`);
 }
 
-const emptyReport = (rowsRead: number, rowsIgnored: Ignored[], warnings: string[]): PlanReport => ({
+export const emptyReport = (rowsRead: number, rowsIgnored: Ignored[], warnings: string[]): PlanReport => ({
   rowsRead,
   rowsIgnored,
   perimeters: 0,
@@ -107,7 +108,6 @@ const emptyReport = (rowsRead: number, rowsIgnored: Ignored[], warnings: string[
   warnings: [...warnings],
 });
 
-const FORMULA = /^[=+\-@\t\r]/;
 
 function nameWarnings(names: Map<string, Set<string>>): string[] {
   const warnings: string[] = [];
@@ -115,7 +115,7 @@ function nameWarnings(names: Map<string, Set<string>>): string[] {
   for (const [code, set] of names) {
     const list = [...set];
     if (list.length > 1) warnings.push(`Périmètre ${code} : plusieurs noms (${list.map((n) => `« ${n} »`).join(', ')}) ; le premier est retenu.`);
-    if (FORMULA.test(list[0]!)) formulas.push(code);
+    if (FORMULA_START.test(list[0]!)) formulas.push(code);
   }
   if (formulas.length) {
     warnings.push(

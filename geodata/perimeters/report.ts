@@ -1,6 +1,6 @@
 // The report of a perimeter import (dry run, real run or refusal) and its French text
 // for the CLI.
-import type { PlanReport } from './plan.ts';
+import { emptyReport, type PlanReport } from './plan.ts';
 
 export interface PerimeterImportReport extends PlanReport {
   status: 'imported' | 'dry-run' | 'rejected';
@@ -26,20 +26,7 @@ export function emptyImportReport(file: string): PerimeterImportReport {
     errors: [],
     replaced: null,
     durationMs: 0,
-    rowsRead: 0,
-    rowsIgnored: [],
-    perimeters: 0,
-    communesMatched: 0,
-    memberships: 0,
-    rekeyed: [],
-    unknown: [],
-    partial: [],
-    duplicates: [],
-    sharedCommunes: [],
-    outsideRegion: [],
-    emptyPerimeters: [],
-    invalidGeometries: [],
-    warnings: [],
+    ...emptyReport(0, [], []),
   };
 }
 

@@ -3,7 +3,8 @@
 
 export type Cell = string | number | boolean | null | undefined;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** A cell starting so would be run as a formula by a spreadsheet. */
+export const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvCell(value: Cell): string {
   if (value === null || value === undefined) return '';

@@ -1,5 +1,7 @@
 // SQL feeding the pure analysis functions of server/analysis/: member shares of
 // perimeters, commune facts, overlaps of other layers, zone coverage, scheme geography.
+import type { UnitOverlap } from '../analysis/entanglement.ts';
+import type { LoadCommune } from '../analysis/load.ts';
 import type { Queryable } from '../db/db.ts';
 
 export interface ShareRow {
@@ -26,15 +28,7 @@ export async function communeFacts(db: Queryable, codes: string[]): Promise<Fact
   );
 }
 
-export interface OverlapRow {
-  layer: string;
-  code: string;
-  name: string;
-  type: string | null;
-  fictif: boolean;
-  shareOfTerritory: number;
-  insideShare: number | null;
-}
+export type OverlapRow = UnitOverlap;
 
 /**
  * Every unit of the other layers meeting a territory: the part of the territory's
@@ -141,15 +135,7 @@ export async function qpvWithoutScheme(db: Queryable, zoneLayer: string | null, 
   return { total: rows.length, uncovered: rows.filter((r) => !r.covered).map(({ covered: _c, ...r }) => r) };
 }
 
-export interface LoadInputRow {
-  code: string;
-  name: string;
-  population: number;
-  areaKm2: number;
-  share: number;
-  lon: number;
-  lat: number;
-}
+export type LoadInputRow = LoadCommune;
 
 export async function schemeGeography(db: Queryable, code: string): Promise<LoadInputRow[]> {
   return db.query<LoadInputRow>(
