@@ -248,6 +248,8 @@ describe('analysis views', () => {
     await page.waitForFunction(() => document.querySelector('#sheet-title')?.textContent?.trim() === "CA Agglo Pays d'Issoire");
     await waitForMap(page);
     await page.emulateMedia({ media: 'print' });
+    // the width of an A4 sheet: the map keeps its screen size, the page reflows around it
+    await page.setViewportSize({ width: 794, height: 1123 });
     const header = page.locator('[data-print="header"]');
     await header.waitFor({ state: 'visible' });
     expect(await page.locator('[data-print="title"]').innerText()).toBe("CA Agglo Pays d'Issoire");
