@@ -1,9 +1,11 @@
 // How the units of another layer cut a territory. For each unit intersecting it:
 // the part of the territory in the unit (by population) and the part of the unit
 // inside the territory; a unit is "cut" when part of it lies outside. The
-// fragmentation figure is the effective number of units sharing the territory,
-// 1 / Σ p_i² with p_i the part of the territory's population in unit i (1 = one unit
-// covers it all; 3 = as if split in three equal pieces).
+// fragmentation figure is the effective number of units sharing the covered part of
+// the territory, (Σ p_i)² / Σ p_i² with p_i the part of the territory's population in
+// unit i: 1 = one unit holds it all, 3 = as if split in three equal pieces. When the
+// layer covers the whole territory this is 1 / Σ p_i²; normalising by the coverage
+// keeps two small QPV on a large CLS at "2", not at an absurd 20.
 
 export interface UnitOverlap {
   layer: string;
@@ -37,12 +39,13 @@ export function entanglementByLayer(units: UnitOverlap[]): LayerEntanglement[] {
       .map((u) => ({ ...u, cut: u.insideShare !== null && u.insideShare < 1 - CUT_TOLERANCE }))
       .sort((a, b) => b.shareOfTerritory - a.shareOfTerritory || a.code.localeCompare(b.code));
     const sumSq = withCut.reduce((s, u) => s + u.shareOfTerritory ** 2, 0);
+    const sum = withCut.reduce((s, u) => s + u.shareOfTerritory, 0);
     return {
       layer,
       unitCount: withCut.length,
       cutCount: withCut.filter((u) => u.cut).length,
-      coverage: Math.min(1, withCut.reduce((s, u) => s + u.shareOfTerritory, 0)),
-      fragmentation: sumSq > 0 ? 1 / sumSq : 0,
+      coverage: Math.min(1, sum),
+      fragmentation: sumSq > 0 ? sum ** 2 / sumSq : 0,
       units: withCut,
     };
   });

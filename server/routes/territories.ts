@@ -149,7 +149,7 @@ export function territoryRoutes(db: Db): Router {
     res.json({
       territory: { layer: t.layer, code: t.code, name: t.name, type: t.type, population: round(t.population, 0), communeCount: t.communeCount },
       method:
-        'Pour chaque couche : unités qui rencontrent le territoire, part du territoire (en population) dans chacune, part de chaque unité à l’intérieur ; une unité est coupée quand une partie est dehors. Fragmentation = 1 / Σ part², le nombre effectif de morceaux.',
+        'Pour chaque couche : unités qui rencontrent le territoire, part du territoire (en population) dans chacune, part de chaque unité à l’intérieur ; une unité est coupée quand une partie est dehors. Fragmentation = (Σ part)² / Σ part², le nombre effectif de morceaux de la partie couverte.',
       layers: layers.map((l) => ({
         ...l,
         coverage: round(l.coverage, 4),

@@ -66,6 +66,10 @@ describe('entanglementByLayer', () => {
     expect(cpts!.units.map((u) => u.code)).toEqual(['x', 'y', 'z']);
     const [one] = entanglementByLayer([{ ...unit('solo', 1, 1), layer: 'epci' }]);
     expect(one!.fragmentation).toBe(1);
+    // two small units covering 2 % of the territory: two pieces, not fifty
+    const [qpv] = entanglementByLayer([{ ...unit('q1', 0.01, 1), layer: 'qpv' }, { ...unit('q2', 0.01, 1), layer: 'qpv' }]);
+    expect(qpv!.fragmentation).toBeCloseTo(2, 10);
+    expect(qpv!.coverage).toBeCloseTo(0.02, 10);
   });
 });
 
