@@ -112,6 +112,34 @@ describe('permalink', () => {
     );
   });
 
+  it('allows a past version of a scheme in compared perimeters (scheme:code@3)', () => {
+    const past: Permalink = {
+      ...NONE,
+      analysis: {
+        kind: 'compare',
+        perimeters: [
+          { layer: 'scheme', code: 'cls-agglo-pays-issoire@3' },
+          { layer: 'scheme', code: 'cls-agglo-pays-issoire' },
+        ],
+      },
+    };
+    const s = encodePermalink(past);
+    expect(s).toBe('view=compare&p=scheme:cls-agglo-pays-issoire%403,scheme:cls-agglo-pays-issoire');
+    expect(decodePermalink('#' + s)).toEqual(past);
+    // typed by hand, unencoded
+    expect(decodePermalink('#view=compare&p=scheme:cls-x@12,epci:1').analysis).toEqual({
+      kind: 'compare',
+      perimeters: [
+        { layer: 'scheme', code: 'cls-x@12' },
+        { layer: 'epci', code: '1' },
+      ],
+    });
+    // versions only for schemes, only positive integers, and never in the selection
+    const bad = decodePermalink('#view=compare&p=epci:1@2,scheme:a@0,scheme:a@x,scheme:a@,scheme:@2,scheme:a@1@2,scheme:ok&sel=scheme:a@2');
+    expect(bad.analysis).toEqual({ kind: 'compare', perimeters: [{ layer: 'scheme', code: 'ok' }] });
+    expect(bad.selection).toBeNull();
+  });
+
   it('compares selections', () => {
     expect(sameSelection(null, null)).toBe(true);
     expect(sameSelection({ layer: 'a', code: '1' }, { layer: 'a', code: '1' })).toBe(true);

@@ -3,6 +3,7 @@
 // Pure (no DOM), so it is unit-tested.
 //   #map=6.2/46.5/2.4&layers=epci,cls&opacity=epci:0.5&sel=epci:200070407
 //   #…&view=compare&p=scheme:cls-grand-quercy,petr:PETR-GRAND-QUERCY
+//   #…&view=compare&p=scheme:cls-agglo-pays-issoire%403,scheme:cls-agglo-pays-issoire  (a past version)
 //   #…&view=gaps&layer=cls&within=departement:46     (within=france: the whole country)
 //   #…&view=load&s=cls-grand-quercy,cls-agglo-pays-issoire
 //   #…&view=entanglement&sel=scheme:cls-grand-quercy
@@ -44,6 +45,8 @@ export interface Permalink {
 
 const LAYER_ID = /^[a-z][a-z0-9-]{0,39}$/;
 const CODE = /^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$/;
+/** A compared perimeter may be a past version of a scheme: scheme:code@3. */
+const VERSIONED_CODE = /^[0-9A-Za-z][0-9A-Za-z._-]{0,63}(@[1-9][0-9]{0,5})?$/;
 
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
@@ -117,7 +120,7 @@ function parseOpacity(value: string): Record<string, number> {
   return out;
 }
 
-function parseRef(value: string): TerritoryRef | null {
+function parseRef(value: string, versioned = false): TerritoryRef | null {
   const i = value.indexOf(':');
   if (i <= 0) return null;
   const layer = value.slice(0, i);
@@ -127,7 +130,9 @@ function parseRef(value: string): TerritoryRef | null {
   } catch {
     return null;
   }
-  return LAYER_ID.test(layer) && CODE.test(code) ? { layer, code } : null;
+  if (!LAYER_ID.test(layer)) return null;
+  if (versioned && code.includes('@')) return layer === 'scheme' && VERSIONED_CODE.test(code) ? { layer, code } : null;
+  return CODE.test(code) ? { layer, code } : null;
 }
 
 function unique<T>(items: T[], key: (t: T) => string): T[] {
@@ -136,7 +141,7 @@ function unique<T>(items: T[], key: (t: T) => string): T[] {
 }
 
 function parseRefs(value: string | undefined): TerritoryRef[] {
-  const refs = (value ?? '').split(',').map(parseRef).filter((r): r is TerritoryRef => r !== null);
+  const refs = (value ?? '').split(',').map((v) => parseRef(v, true)).filter((r): r is TerritoryRef => r !== null);
   return unique(refs, (r) => `${r.layer}:${r.code}`).slice(0, MAX_COMPARED);
 }
 
