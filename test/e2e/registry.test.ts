@@ -223,6 +223,12 @@ describe('scheme registry in the browser', () => {
     await page.locator('details.history summary').click();
     await page.getByText('Communes : 87 → 88').first().waitFor();
 
+    // the referents of the 88 member communes, with the communes without one
+    await page.locator('details.referents summary').click();
+    await expect.poll(() => page.locator('details.referents tbody tr').count()).toBe(88);
+    const gaps = await getJson<{ withoutReferent: { count: number } }>(`/api/schemes/${SCHEME}/referent-gaps`);
+    expect(await page.locator('[data-field="without-referent"]').textContent()).toContain(`${gaps.withoutReferent.count} commune`);
+
     // a stale edit: someone else saves meanwhile, this form still holds the old version
     const admin = await signInApi(ADMIN);
     const stale = `"v${after.scheme.version}"`;
@@ -241,6 +247,15 @@ describe('scheme registry in the browser', () => {
     await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-conflict.png') });
     await alert.getByRole('button', { name: 'Recharger' }).click();
     await expect.poll(() => page.getByLabel('Remarque').inputValue()).toBe('Modifié par un autre utilisateur (test e2e).');
+
+    // the history compares a past perimeter with the current one
+    const compareLink = page.locator('details.history [data-compare-version]').first();
+    const version = await compareLink.getAttribute('data-compare-version');
+    await compareLink.click();
+    await page.waitForFunction((v) => location.hash.includes(`p=scheme:cls-agglo-pays-issoire%40${v},scheme:cls-agglo-pays-issoire`), version);
+    await page.locator('#fiche').getByText(`(version ${version})`).first().waitFor();
+    await page.locator('#fiche').getByText('B seul (1 comm.)').waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-compare-version.png') });
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 60_000);
