@@ -167,6 +167,7 @@ describe('scheme registry in the browser', () => {
     const dialog = page.getByRole('dialog', { name: 'Se connecter' });
     await dialog.getByLabel('Adresse électronique').fill(COORDINATOR);
     await dialog.getByLabel('Mot de passe').fill(PASSWORD);
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-signin.png') });
     await dialog.getByRole('button', { name: 'Se connecter' }).click();
     await page.locator('.account .name', { hasText: 'Camille Coordinatrice' }).waitFor();
     await page.locator('[data-action="edit-scheme"]').click();
@@ -228,6 +229,11 @@ describe('scheme registry in the browser', () => {
     await expect.poll(() => page.locator('details.referents tbody tr').count()).toBe(88);
     const gaps = await getJson<{ withoutReferent: { count: number } }>(`/api/schemes/${SCHEME}/referent-gaps`);
     expect(await page.locator('[data-field="without-referent"]').textContent()).toContain(`${gaps.withoutReferent.count} commune`);
+    await page.locator('details.referents').getByText('Communes sans référent sur la carte').click();
+    await page.locator('details.referents table').scrollIntoViewIfNeeded();
+    await waitForMap(page);
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-referents.png') });
+    await page.locator('details.referents').getByText('Communes sans référent sur la carte').click();
 
     // a stale edit: someone else saves meanwhile, this form still holds the old version
     const admin = await signInApi(ADMIN);
@@ -249,12 +255,12 @@ describe('scheme registry in the browser', () => {
     await expect.poll(() => page.getByLabel('Remarque').inputValue()).toBe('Modifié par un autre utilisateur (test e2e).');
 
     // the history compares a past perimeter with the current one
-    const compareLink = page.locator('details.history [data-compare-version]').first();
-    const version = await compareLink.getAttribute('data-compare-version');
+    const version = String(before.scheme.version);
+    const compareLink = page.locator(`details.history [data-compare-version="${version}"]`).first();
     await compareLink.click();
     await page.waitForFunction((v) => location.hash.includes(`p=scheme:cls-agglo-pays-issoire%40${v},scheme:cls-agglo-pays-issoire`), version);
     await page.locator('#fiche').getByText(`(version ${version})`).first().waitFor();
-    await page.locator('#fiche').getByText('B seul (1 comm.)').waitFor();
+    await page.getByText('B seul (1 comm.)').first().waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-compare-version.png') });
     expect(pageErrors).toEqual([]);
     await page.close();
