@@ -265,4 +265,35 @@ describe('scheme registry in the browser', () => {
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('lets an administrator check a perimeter file (dry run) and read the report', async () => {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${server.url}/`);
+    await waitForMap(page);
+    expect(await page.getByText('Importer des périmètres').count()).toBe(0);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Se connecter' });
+    await dialog.getByLabel('Adresse électronique').fill(ADMIN);
+    await dialog.getByLabel('Mot de passe').fill(PASSWORD);
+    await dialog.getByRole('button', { name: 'Se connecter' }).click();
+    await page.locator('.account .name', { hasText: 'Admin E2E' }).waitFor();
+    await page.getByText('Importer des périmètres').click();
+    const csv = 'code_cpts;nom_cpts;insee\nCPTS-A;CPTS du Grand Cahors;46042\nCPTS-A;CPTS du Grand Cahors;46007\nCPTS-B;CPTS du Figeacois;25347\n';
+    await page.locator('details.upload input[type="file"]').setInputFiles({ name: 'cpts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const importButton = page.getByRole('button', { name: 'Importer', exact: true });
+    expect(await importButton.isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Vérifier (essai)' }).click();
+    await expect.poll(() => page.locator('[data-field="import-status"]').textContent()).toContain('essai réussi');
+    expect(await page.locator('details.upload').textContent()).toContain('25347 → 25390');
+    expect(await importButton.isDisabled()).toBe(false);
+    await page.locator('details.upload').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-upload.png') });
+    // signing out hides the form again
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByRole('button', { name: 'Se connecter' }).waitFor();
+    expect(await page.getByText('Importer des périmètres').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 40_000);
 });

@@ -85,6 +85,8 @@ export interface ImportReport {
   outsideRegion: unknown[];
   warnings: unknown[];
   errors: unknown[];
+  /** Rows of the layer before the import (replaced by a real run). */
+  replaced?: { perimeters: number; fictif: number } | null;
 }
 
 /** An API error with the problem body (e.g. unknownCodes of a 422, report of an import). */
