@@ -26,6 +26,8 @@ interface SchemeBody {
 let server: TestServer;
 let browser: Browser;
 let original: SchemeBody['scheme'];
+/** The commune whose referent the test set (removed afterwards). */
+let referentSet: string | null = null;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
@@ -64,6 +66,10 @@ afterAll(async () => {
     try {
       // put the scheme back as it was, for the other test files
       const admin = await signInApi(ADMIN);
+      if (referentSet) {
+        const del = await admin.fetch(`/api/schemes/${SCHEME}/referents/${referentSet}`, 'DELETE', null, {});
+        expect(del.ok, await del.clone().text()).toBe(true);
+      }
       const current = await fetch(`${server.url}/api/schemes/${SCHEME}`);
       const etag = current.headers.get('etag')!;
       const res = await admin.fetch(`/api/schemes/${SCHEME}`, 'PATCH', etag, {
@@ -229,6 +235,19 @@ describe('scheme registry in the browser', () => {
     await expect.poll(() => page.locator('details.referents tbody tr').count()).toBe(88);
     const gaps = await getJson<{ withoutReferent: { count: number } }>(`/api/schemes/${SCHEME}/referent-gaps`);
     expect(await page.locator('[data-field="without-referent"]').textContent()).toContain(`${gaps.withoutReferent.count} commune`);
+    // the coordinator names the elected referent of the new commune, inline
+    const row = page.locator(`details.referents tr[data-commune="${t.code}"]`);
+    await row.getByRole('button', { name: /modifier/ }).click();
+    await row.getByLabel('Nom de l’élu').fill('Dominique Élue-Test');
+    await row.getByLabel('Délégation').fill('Adjointe à la santé');
+    await row.getByLabel('Comité local de santé').check();
+    await row.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(() => row.textContent()).toContain('Dominique Élue-Test');
+    expect(await row.textContent()).toContain('oui');
+    await expect
+      .poll(() => page.locator('[data-field="without-referent"]').textContent())
+      .toContain(`${gaps.withoutReferent.count - 1} commune`);
+    referentSet = t.code;
     await page.locator('details.referents').getByText('Communes sans référent sur la carte').click();
     await page.locator('details.referents table').scrollIntoViewIfNeeded();
     await waitForMap(page);
@@ -237,7 +256,8 @@ describe('scheme registry in the browser', () => {
 
     // a stale edit: someone else saves meanwhile, this form still holds the old version
     const admin = await signInApi(ADMIN);
-    const stale = `"v${after.scheme.version}"`;
+    const fresh = await getJson<SchemeBody>(`/api/schemes/${SCHEME}`);
+    const stale = `"v${fresh.scheme.version}"`;
     const ok = await admin.fetch(`/api/schemes/${SCHEME}`, 'PATCH', stale, { remark: 'Modifié par un autre utilisateur (test e2e).' });
     expect(ok.status).toBe(200);
     const again = await admin.fetch(`/api/schemes/${SCHEME}`, 'PATCH', stale, { remark: 'Encore' });

@@ -232,7 +232,7 @@ export const registry = {
   history: (code: string) => call<{ history: HistoryEntry[] }>('GET', `/api/schemes/${seg(code)}/history`).then((r) => r.data.history),
   referents: (code: string) =>
     call<{ contactsShown: boolean; communes: Referent[] }>('GET', `/api/schemes/${seg(code)}/referents`).then((r) => r.data),
-  saveReferent: (code: string, commune: string, r: { name: string; delegation: string | null; email: string | null; phone: string | null; hasCommittee: boolean }) =>
+  saveReferent: (code: string, commune: string, r: { name: string | null; delegation: string | null; email: string | null; phone: string | null; hasCommittee: boolean }) =>
     call<unknown>('PUT', `/api/schemes/${seg(code)}/referents/${seg(commune)}`, { body: r }),
   deleteReferent: (code: string, commune: string) => call<unknown>('DELETE', `/api/schemes/${seg(code)}/referents/${seg(commune)}`),
   referentGaps: (code: string) => call<ReferentGaps>('GET', `/api/schemes/${seg(code)}/referent-gaps`).then((r) => r.data),
