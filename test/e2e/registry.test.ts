@@ -281,6 +281,9 @@ describe('scheme registry in the browser', () => {
     await page.waitForFunction((v) => location.hash.includes(`p=scheme:cls-agglo-pays-issoire%40${v},scheme:cls-agglo-pays-issoire`), version);
     await page.locator('#fiche').getByText(`(version ${version})`).first().waitFor();
     await page.getByText('B seul (1 comm.)').first().waitFor();
+    // each chip counts its own version's communes
+    await expect.poll(() => page.locator('.chosen li').first().textContent()).toContain('87 communes');
+    expect(await page.locator('.chosen li').nth(1).textContent()).toContain('88 communes');
     await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-compare-version.png') });
     expect(pageErrors).toEqual([]);
     await page.close();
