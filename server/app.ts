@@ -33,9 +33,10 @@ export interface AppDeps {
   tiles?: TileStore;
   clientDir?: string;
   basemapStyleUrl?: string | null;
+  tilesUrl?: string | null;
 }
 
-export function createApp({ db, logger, tiles = new TileStore(db), clientDir = CLIENT_DIST, basemapStyleUrl = null }: AppDeps) {
+export function createApp({ db, logger, tiles = new TileStore(db), clientDir = CLIENT_DIST, basemapStyleUrl = null, tilesUrl = null }: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -62,7 +63,7 @@ export function createApp({ db, logger, tiles = new TileStore(db), clientDir = C
   api.use(
     authRoutes(db),
     userRoutes(db),
-    configRoutes({ basemapStyleUrl }),
+    configRoutes({ basemapStyleUrl, tilesUrl }),
     healthRoutes(db),
     layerRoutes(db),
     searchRoutes(db),

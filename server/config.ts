@@ -12,6 +12,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Optional remote MapLibre style for the basemap; empty = fully offline map. */
   BASEMAP_STYLE_URL: z.string().url().optional(),
+  /** Optional base URL of PMTiles archives (npm run export:tiles) served statically. */
+  TILES_URL: z.string().regex(/^(https?:\/\/|\/)[^\s]*$/, { message: 'URL absolue ou chemin commençant par /' }).optional(),
 });
 
 export type Config = {
@@ -22,6 +24,7 @@ export type Config = {
   geodataDir: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   basemapStyleUrl: string | undefined;
+  tilesUrl: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -40,5 +43,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     geodataDir: path.resolve(e.GEODATA_DIR),
     logLevel: e.LOG_LEVEL,
     basemapStyleUrl: e.BASEMAP_STYLE_URL,
+    tilesUrl: e.TILES_URL?.replace(/\/$/, ''),
   };
 }

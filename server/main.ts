@@ -30,7 +30,7 @@ const started = Date.now();
 await tiles.warm((await listLayers(db)).map((l) => l.id));
 logger.info({ ms: Date.now() - started }, 'tile indexes built');
 
-const app = createApp({ db, logger, tiles, basemapStyleUrl: config.basemapStyleUrl ?? null });
+const app = createApp({ db, logger, tiles, basemapStyleUrl: config.basemapStyleUrl ?? null, tilesUrl: config.tilesUrl ?? null });
 const server = app.listen(config.port, config.host, () => {
   logger.info(`Millefeuille écoute sur http://${config.host}:${config.port}`);
 });
