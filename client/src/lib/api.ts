@@ -260,7 +260,8 @@ export const analysisUrls = {
 };
 
 export const api = {
-  config: () => getJson<{ basemapStyleUrl: string | null }>('/api/config'),
+  /** tilesUrl: base URL of static PMTiles archives (absent or null: the live /tiles). */
+  config: () => getJson<{ basemapStyleUrl: string | null; tilesUrl?: string | null }>('/api/config'),
   layers: () => getJson<{ layers: LayerInfo[] }>('/api/layers').then((r) => r.layers),
   search: (q: string, signal?: AbortSignal, limit = 10) =>
     getJson<{ query: string; results: SearchResult[] }>(`/api/search?q=${seg(q)}&limit=${limit}`, signal).then((r) => r.results),

@@ -17,6 +17,7 @@ import type { MapHighlight } from './highlight.ts';
 import type { LayerEntry } from './layers.ts';
 import { COMMUNE_MINZOOM } from './layers.ts';
 import { hatchImageId } from './patterns.ts';
+import { tileEndpoint } from './tileSources.ts';
 
 export const SEA = '#d5e3ec';
 export const LAND = '#f7f5f0';
@@ -47,21 +48,20 @@ export function sourceOf(layer: string): string {
   return layer === 'region' || layer === 'departement' ? BASE_SOURCE : layer;
 }
 
-function tileUrl(layers: string[]): string {
-  const path = layers.length > 1 ? encodeURIComponent(`{${layers.join(',')}}`) : layers[0]!;
-  return `${location.origin}/tiles/${path}/{z}/{x}/{y}.mvt`;
+/** Live tiles from this server, or static PMTiles archives under `tilesUrl` (see tileSources.ts). */
+function endpoint(source: string, layers: string[], tilesUrl: string | null) {
+  return tileEndpoint(source, layers, { origin: location.origin, tilesUrl });
 }
 
-export function buildSources(entries: LayerEntry[]): Record<string, SourceSpecification> {
+export function buildSources(entries: LayerEntry[], tilesUrl: string | null = null): Record<string, SourceSpecification> {
   const sources: Record<string, SourceSpecification> = {
-    [BASE_SOURCE]: { type: 'vector', tiles: [tileUrl(['region', 'departement'])], maxzoom: 14 },
+    [BASE_SOURCE]: { type: 'vector', ...endpoint(BASE_SOURCE, ['region', 'departement'], tilesUrl) },
   };
   for (const layer of new Set(entries.map((e) => e.layer))) {
     if (sourceOf(layer) !== layer) continue;
     sources[layer] = {
       type: 'vector',
-      tiles: [tileUrl([layer])],
-      maxzoom: 14,
+      ...endpoint(layer, [layer], tilesUrl),
       ...(layer === 'commune' ? { minzoom: COMMUNE_MINZOOM } : {}),
       ...(layer === 'scheme' ? { promoteId: 'code' } : {}),
     };
@@ -252,12 +252,12 @@ export function overlayLayers(entries: LayerEntry[], active: string[], opacity: 
   ];
 }
 
-export function buildStyle(entries: LayerEntry[], active: string[], opacity: Record<string, number>): StyleSpecification {
+export function buildStyle(entries: LayerEntry[], active: string[], opacity: Record<string, number>, tilesUrl: string | null = null): StyleSpecification {
   return {
     version: 8,
     name: 'Millefeuille',
     // no "glyphs" and no "sprite": nothing is fetched but our tiles
-    sources: buildSources(entries),
+    sources: buildSources(entries, tilesUrl),
     layers: [...baseLayers(), ...overlayLayers(entries, active, opacity)],
   };
 }
@@ -309,8 +309,8 @@ export const HIGHLIGHT_SOURCE_LAYER = 'commune';
 export const HIGHLIGHT_MINZOOM = 5;
 export const HIGHLIGHT_PREFIX = 'hl:';
 
-export function highlightSource(): SourceSpecification {
-  return { type: 'vector', tiles: [tileUrl(['commune'])], minzoom: HIGHLIGHT_MINZOOM, maxzoom: 14, promoteId: 'code' };
+export function highlightSource(tilesUrl: string | null = null): SourceSpecification {
+  return { type: 'vector', ...endpoint('commune', ['commune'], tilesUrl), minzoom: HIGHLIGHT_MINZOOM, promoteId: 'code' };
 }
 
 const CLASS: ExpressionSpecification = ['coalesce', ['feature-state', 'cls'], -1];

@@ -221,6 +221,8 @@ export const registry = {
     const { data, etag } = await call<{ scheme: SchemeRecord }>('GET', `/api/schemes/${seg(code)}`);
     return { scheme: data.scheme, etag: etag ?? `"v${data.scheme.version}"` };
   },
+  create: (body: SchemePatch & { type: string; name: string; code?: string }) =>
+    call<{ scheme: SchemeRecord; rekeyed: { from: string; to: string }[] }>('POST', '/api/schemes', { body }).then((r) => r.data),
   update: async (code: string, etag: string, patch: SchemePatch) => {
     const { data, etag: next } = await call<{ scheme: SchemeRecord; rekeyed: { from: string; to: string }[] }>('PATCH', `/api/schemes/${seg(code)}`, {
       body: patch,

@@ -1,0 +1,143 @@
+// End to end: creating a scheme in the built client (client/dist), headless Chromium
+// against the real app. An administrator signs in through the UI, opens "Nouvelle
+// démarche" (the scheme editor in create mode), enters an ASV on one pasted commune
+// code, and the new scheme's sheet opens with that commune; the API lists it. The
+// scheme and the account are deleted afterwards (SQL), for the other test files.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { backends, startTestServer, type TestServer } from '../support/backends.ts';
+import { createUser } from '../../server/queries/users.ts';
+import { hashPassword } from '../../server/auth/passwords.ts';
+
+const CLIENT_DIR = path.resolve('client/dist');
+const SHOTS = path.resolve('test-results');
+const VIEWPORT = { width: 1280, height: 800 };
+const PASSWORD = 'un mot de passe de test assez long';
+const ADMIN = 'admin-creation@e2e-create.test';
+const NAME = 'ASV de test e2e';
+const COMMUNE = '46042';
+
+let server: TestServer;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+async function deleteSchemes(): Promise<void> {
+  const rows = await server.db.query<{ code: string }>(`SELECT code FROM registry.scheme WHERE name = $1`, [NAME]);
+  for (const { code } of rows) {
+    await server.db.query(`DELETE FROM registry.history WHERE scheme = $1`, [code]);
+    await server.db.query(`DELETE FROM registry.scheme WHERE code = $1`, [code]);
+    await server.db.query(`DELETE FROM atlas.membership WHERE layer = 'scheme' AND code = $1`, [code]);
+    await server.db.query(`DELETE FROM atlas.perimeter WHERE layer = 'scheme' AND code = $1`, [code]);
+  }
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) {
+    throw new Error('client/dist/index.html est absent : lancez `npm run build` avant les tests e2e.');
+  }
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const all = backends();
+  const backend = all.find((b) => b.name === 'postgis') ?? all[0]!;
+  server = await startTestServer(backend, { clientDir: CLIENT_DIR });
+  await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE '%@e2e-create.test'`);
+  await deleteSchemes();
+  const passwordHash = await hashPassword(PASSWORD);
+  await createUser(server.db, { email: ADMIN, name: 'Admin Création E2E', role: 'admin', region: null, passwordHash, schemes: [] });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-gl=angle',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) {
+    try {
+      await deleteSchemes();
+    } finally {
+      await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE '%@e2e-create.test'`);
+      await server.close();
+    }
+  }
+}, 30_000);
+
+async function getJson<T>(p: string): Promise<T> {
+  const res = await fetch(`${server.url}${p}`);
+  expect(res.ok, `${p} → ${res.status}`).toBe(true);
+  return (await res.json()) as T;
+}
+
+type MapWindow = { __millefeuille: { map: import('maplibre-gl').Map } };
+
+async function waitForMap(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { __millefeuille?: unknown }).__millefeuille !== undefined, null, { timeout: 30_000 });
+  await page.waitForTimeout(150);
+  await page.waitForFunction(
+    () => {
+      const { map } = (window as unknown as MapWindow).__millefeuille;
+      return map.loaded() && map.areTilesLoaded() && !map.isMoving();
+    },
+    null,
+    { timeout: 30_000, polling: 100 },
+  );
+  await page.waitForTimeout(300);
+}
+
+describe('creating a scheme in the browser', () => {
+  it('lets an administrator create an ASV from a pasted commune code; its sheet opens', async () => {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${server.url}/`);
+    await waitForMap(page);
+    // a visitor has no "Nouvelle démarche"
+    expect(await page.locator('[data-action="new-scheme"]').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Se connecter' });
+    await dialog.getByLabel('Adresse électronique').fill(ADMIN);
+    await dialog.getByLabel('Mot de passe').fill(PASSWORD);
+    await dialog.getByRole('button', { name: 'Se connecter' }).click();
+    await page.locator('.account .name', { hasText: 'Admin Création E2E' }).waitFor();
+
+    await page.locator('[data-action="new-scheme"]').click();
+    const editor = page.locator('#fiche .editor');
+    await editor.getByRole('heading', { name: 'Nouvelle démarche' }).waitFor();
+    await editor.locator('select').first().selectOption('ASV'); // the first select: the scheme type
+    await editor.getByLabel('Nom', { exact: true }).fill(NAME);
+    await editor.getByLabel(/Coller une liste de codes/).fill(COMMUNE);
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-create-form.png') });
+    await editor.getByRole('button', { name: 'Créer la démarche' }).click();
+
+    // the new scheme's sheet opens, with its one commune
+    await page.waitForFunction(() => /sel=scheme:[a-z0-9-]+/.test(location.hash), null, { timeout: 20_000 });
+    const code = await page.evaluate(() => /sel=scheme:([a-z0-9-]+)/.exec(location.hash)![1]!);
+    await page.waitForFunction((name) => document.querySelector('#sheet-title')?.textContent?.includes(name), NAME, { timeout: 20_000 });
+    await expect.poll(() => page.locator('[data-field="commune-count"]').textContent(), { timeout: 15_000 }).toBe('1');
+    await waitForMap(page);
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-created.png') });
+
+    // the API lists it
+    const { schemes } = await getJson<{ schemes: { code: string; type: string; name: string; communeCount: number | null }[] }>('/api/schemes');
+    const created = schemes.find((s) => s.code === code);
+    expect(created).toMatchObject({ type: 'ASV', name: NAME, communeCount: 1 });
+    const record = await getJson<{ scheme: { communes: { code: string }[] } }>(`/api/schemes/${code}`);
+    expect(record.scheme.communes.map((c) => c.code)).toEqual([COMMUNE]);
+    const sheet = await getJson<{ name: string; communeCount: number | null }>(`/api/territories/scheme/${code}`);
+    expect(sheet).toMatchObject({ name: NAME, communeCount: 1 });
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
