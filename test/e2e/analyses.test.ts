@@ -107,8 +107,8 @@ describe('analysis views', () => {
     expect(await parts.first().locator('th').innerText()).toContain('A ∩ B');
     expect(digits(await parts.first().locator('td').first().innerText())).toBe(expected.parts[0]!.communeCount);
     // no commune in one perimeter only, and the map colours the shared part (Cahors)
-    await expect(page.getByText(/Aucune commune n’est seulement dans A/).count()).resolves.toBe(1);
-    await expect(page.getByText(/Aucune commune n’est seulement dans B/).count()).resolves.toBe(1);
+    await expect.poll(() => page.getByText(/Aucune commune n’est seulement dans A/).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.getByText(/Aucune commune n’est seulement dans B/).count(), { timeout: 10_000 }).toBe(1);
     expect(await communeClass(page, '46042')).toBe(0);
     await expect(page.locator('[data-legend="analysis"] li').first().innerText()).resolves.toContain('A ∩ B');
     // the exports point at the server's CSV and GeoJSON of the same comparison
@@ -146,7 +146,7 @@ describe('analysis views', () => {
     expect(shown).toBeCloseTo(expected.alignments[0]!.alignment * 100, 0);
     // B seul: the communes of the arrondissement outside the agglomeration, listed by name
     const onlyB = expected.parts.find((p) => p.label === 'B seul')!;
-    await expect(page.locator('table[data-table="only-B"] tbody tr').count()).resolves.toBe(Math.min(200, onlyB.communeCount));
+    await expect.poll(() => page.locator('table[data-table="only-B"] tbody tr').count(), { timeout: 10_000 }).toBe(Math.min(200, onlyB.communeCount));
     await page.close();
   });
 
@@ -159,7 +159,7 @@ describe('analysis views', () => {
     const count = page.locator('[data-field="uncovered-count"]');
     await count.waitFor();
     expect(digits(await count.innerText())).toBe(expected.uncovered.communeCount);
-    await expect(page.locator('table[data-table="uncovered"] tbody tr').count()).resolves.toBe(Math.min(200, expected.uncovered.communeCount));
+    await expect.poll(() => page.locator('table[data-table="uncovered"] tbody tr').count(), { timeout: 10_000 }).toBe(Math.min(200, expected.uncovered.communeCount));
     expect(await page.locator('table[data-table="uncovered"] tbody tr th').first().innerText()).toBe(expected.uncovered.communes[0]!.name);
     expect(await page.locator('[data-field="zone"]').innerText()).toBe('Lot');
     // and the priority neighbourhoods of the same zone with neither ASV nor CLS

@@ -191,7 +191,7 @@ describe('web client', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
     const { layers } = await api<{ layers: { id: string; types?: { id: string }[] }[] }>('/api/layers');
     const ids = layers.flatMap((l) => (l.types?.length ? l.types.map((t) => t.id) : [l.id]));
-    for (const id of ids) await expect(page.locator(`input[data-layer="${id}"]`).count()).resolves.toBe(1);
+    for (const id of ids) await expect.poll(() => page.locator(`input[data-layer="${id}"]`).count(), { timeout: 10_000 }).toBe(1);
     await page.close();
   });
 
@@ -249,7 +249,7 @@ describe('web client', () => {
     expect(zoom).toBeGreaterThan(8);
     // the member communes table lists them all
     await page.getByText(/Afficher les 87 communes/).click();
-    await expect(page.locator('table.communes tbody tr').count()).resolves.toBe(87);
+    await expect.poll(() => page.locator('table.communes tbody tr').count(), { timeout: 10_000 }).toBe(87);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-search-sheet.png') });
     await page.close();
   });
