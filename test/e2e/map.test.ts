@@ -4,11 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { backends, startTestServer, type TestServer } from '../support/backends.ts';
+import type { Browser, Page } from 'playwright-core';
+import type { TestServer } from '../support/backends.ts';
+import { launchChromium, SHOTS, startE2eServer } from '../support/browser.ts';
 
-const CLIENT_DIR = path.resolve('client/dist');
-const SHOTS = path.resolve('test-results');
 const VIEWPORT = { width: 1280, height: 800 };
 const LOCAL = /^(https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/|data:|blob:)/;
 
@@ -27,28 +26,8 @@ interface CanvasShot {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) {
-    throw new Error('client/dist/index.html est absent : lancez `npm run build` avant les tests e2e.');
-  }
-  fs.mkdirSync(SHOTS, { recursive: true });
-  const all = backends();
-  const backend = all.find((b) => b.name === 'postgis') ?? all[0]!;
-  server = await startTestServer(backend, { clientDir: CLIENT_DIR });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-gl=angle',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-    ],
-  });
+  server = await startE2eServer();
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

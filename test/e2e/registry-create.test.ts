@@ -3,16 +3,14 @@
 // démarche" (the scheme editor in create mode), enters an ASV on one pasted commune
 // code, and the new scheme's sheet opens with that commune; the API lists it. The
 // scheme and the account are deleted afterwards (SQL), for the other test files.
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { backends, startTestServer, type TestServer } from '../support/backends.ts';
+import type { Browser, Page } from 'playwright-core';
+import type { TestServer } from '../support/backends.ts';
+import { launchChromium, SHOTS, startE2eServer } from '../support/browser.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 
-const CLIENT_DIR = path.resolve('client/dist');
-const SHOTS = path.resolve('test-results');
 const VIEWPORT = { width: 1280, height: 800 };
 const PASSWORD = 'un mot de passe de test assez long';
 const ADMIN = 'admin-creation@e2e-create.test';
@@ -34,32 +32,12 @@ async function deleteSchemes(): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) {
-    throw new Error('client/dist/index.html est absent : lancez `npm run build` avant les tests e2e.');
-  }
-  fs.mkdirSync(SHOTS, { recursive: true });
-  const all = backends();
-  const backend = all.find((b) => b.name === 'postgis') ?? all[0]!;
-  server = await startTestServer(backend, { clientDir: CLIENT_DIR });
+  server = await startE2eServer();
   await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE '%@e2e-create.test'`);
   await deleteSchemes();
   const passwordHash = await hashPassword(PASSWORD);
   await createUser(server.db, { email: ADMIN, name: 'Admin Création E2E', role: 'admin', region: null, passwordHash, schemes: [] });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-gl=angle',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

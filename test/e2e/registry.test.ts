@@ -3,16 +3,14 @@
 // commune to the CLS of the Agglo Pays d'Issoire by clicking it on the map, saves, and
 // the map redraws the scheme; a visitor gets no edit button; a stale edit shows the 409.
 // The scheme is put back as it was (as an admin, through the API) afterwards.
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { backends, startTestServer, type TestServer } from '../support/backends.ts';
+import type { Browser, Page } from 'playwright-core';
+import type { TestServer } from '../support/backends.ts';
+import { launchChromium, SHOTS, startE2eServer } from '../support/browser.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 
-const CLIENT_DIR = path.resolve('client/dist');
-const SHOTS = path.resolve('test-results');
 const VIEWPORT = { width: 1280, height: 800 };
 const SCHEME = 'cls-agglo-pays-issoire';
 const PASSWORD = 'un mot de passe de test assez long';
@@ -31,33 +29,13 @@ let referentSet: string | null = null;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) {
-    throw new Error('client/dist/index.html est absent : lancez `npm run build` avant les tests e2e.');
-  }
-  fs.mkdirSync(SHOTS, { recursive: true });
-  const all = backends();
-  const backend = all.find((b) => b.name === 'postgis') ?? all[0]!;
-  server = await startTestServer(backend, { clientDir: CLIENT_DIR });
+  server = await startE2eServer();
   await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE '%@e2e.test'`);
   const passwordHash = await hashPassword(PASSWORD);
   await createUser(server.db, { email: COORDINATOR, name: 'Camille Coordinatrice', role: 'coordinator', region: null, passwordHash, schemes: [SCHEME] });
   await createUser(server.db, { email: ADMIN, name: 'Admin E2E', role: 'admin', region: null, passwordHash, schemes: [] });
   original = (await getJson<SchemeBody>(`/api/schemes/${SCHEME}`)).scheme;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-gl=angle',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

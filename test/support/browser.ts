@@ -1,0 +1,38 @@
+// What every e2e file needs: the real app serving the built client over the preferred
+// backend (PostGIS when configured), and Debian's Chromium, headless, WebGL through
+// SwiftShader, with the background networking that would leave localhost turned off.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { backends, startTestServer, type TestServer } from './backends.ts';
+
+export const CLIENT_DIR = path.resolve('client/dist');
+export const SHOTS = path.resolve('test-results');
+
+export async function startE2eServer(): Promise<TestServer> {
+  if (!fs.existsSync(path.join(CLIENT_DIR, 'index.html'))) {
+    throw new Error('client/dist/index.html est absent : lancez `npm run build` avant les tests e2e.');
+  }
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const all = backends();
+  const backend = all.find((b) => b.name === 'postgis') ?? all[0]!;
+  return startTestServer(backend, { clientDir: CLIENT_DIR });
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-gl=angle',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
+  });
+}
