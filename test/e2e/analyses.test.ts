@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../support/backends.ts';
-import { launchChromium, SHOTS, startE2eServer } from '../support/browser.ts';
+import { launchChromium, SHOTS, startE2eServer, waitForMap, type MapWindow } from '../support/browser.ts';
 
 const VIEWPORT = { width: 1280, height: 800 };
 const LOCAL = /^(https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/|data:|blob:)/;
@@ -26,7 +26,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-type MapWindow = { __millefeuille: { map: import('maplibre-gl').Map } };
 
 async function openPage(hash: string): Promise<Page> {
   const page = await browser.newPage({ viewport: VIEWPORT });
@@ -37,19 +36,6 @@ async function openPage(hash: string): Promise<Page> {
   return page;
 }
 
-/** Waits until the map exists, its style and every visible tile are loaded and drawn. */
-async function waitForMap(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { __millefeuille?: unknown }).__millefeuille !== undefined, null, { timeout: 30_000 });
-  await page.waitForTimeout(150);
-  await page.waitForFunction(
-    () => {
-      const { map } = (window as unknown as MapWindow).__millefeuille;
-      return map.loaded() && map.areTilesLoaded() && !map.isMoving();
-    },
-    null,
-    { timeout: 30_000, polling: 100 },
-  );
-}
 
 async function api<T>(p: string): Promise<T> {
   const res = await fetch(`${server.url}${p}`);

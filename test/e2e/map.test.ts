@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../support/backends.ts';
-import { launchChromium, SHOTS, startE2eServer } from '../support/browser.ts';
+import { launchChromium, SHOTS, startE2eServer, waitForMap } from '../support/browser.ts';
 
 const VIEWPORT = { width: 1280, height: 800 };
 const LOCAL = /^(https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/|data:|blob:)/;
@@ -40,25 +40,10 @@ async function openPage(hash = ''): Promise<Page> {
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${server.url}/${hash}`);
-  await waitForMap(page);
+  await waitForMap(page, 400);
   return page;
 }
 
-/** Waits until the map exists, its style and every visible tile are loaded and drawn. */
-async function waitForMap(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { __millefeuille?: unknown }).__millefeuille !== undefined, null, { timeout: 30_000 });
-  await page.waitForTimeout(150);
-  await page.waitForFunction(
-    () => {
-      const { map } = (window as unknown as { __millefeuille: { map: import('maplibre-gl').Map } }).__millefeuille;
-      return map.loaded() && map.areTilesLoaded() && !map.isMoving();
-    },
-    null,
-    { timeout: 30_000, polling: 100 },
-  );
-  // let symbol placement fade in
-  await page.waitForTimeout(400);
-}
 
 async function shootCanvas(page: Page, name?: string): Promise<CanvasShot> {
   const png = await page.locator('canvas.maplibregl-canvas').screenshot();
@@ -142,7 +127,7 @@ describe('web client', () => {
     expect(firstIdle, 'the map never reached idle').not.toBeNull();
     // again with the server's tile indexes and the browser's cache warm
     await page.reload();
-    await waitForMap(page);
+    await waitForMap(page, 400);
     const warmIdle = await page.evaluate(() => performance.getEntriesByName('millefeuille:first-idle')[0]?.startTime ?? null);
     expect(warmIdle).not.toBeNull();
     console.log(`[e2e] navigation → first map idle: ${Math.round(firstIdle!)} ms cold server, ${Math.round(warmIdle!)} ms warm`);
@@ -180,7 +165,7 @@ describe('web client', () => {
     expect(before.near.epciBlue).toBeLessThan(0.001);
 
     await page.locator('input[data-layer="epci"]').check();
-    await waitForMap(page);
+    await waitForMap(page, 400);
     const after = await shootCanvas(page, 'toggle-after');
     await page.screenshot({ path: path.join(SHOTS, 'e2e-toggle.png') });
     expect(await diffShare(page, before.png, after.png)).toBeGreaterThan(0.01);
@@ -223,7 +208,7 @@ describe('web client', () => {
     expect(page.url()).toContain('sel=epci:200070407');
     // focus moved to the sheet, the map flew to the territory
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('sheet-title');
-    await waitForMap(page);
+    await waitForMap(page, 400);
     const zoom = await page.evaluate(() => (window as unknown as { __millefeuille: { map: import('maplibre-gl').Map } }).__millefeuille.map.getZoom());
     expect(zoom).toBeGreaterThan(8);
     // the member communes table lists them all
@@ -245,7 +230,7 @@ describe('web client', () => {
     expect(t.layer).toBe('commune');
     expect(name).toBe(t.name);
     expect(page.url()).toContain(`sel=commune:${code}`);
-    await waitForMap(page);
+    await waitForMap(page, 400);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-click-commune.png') });
 
     // keyboard: closing the sheet returns focus to the map; Enter selects the unit at its centre
@@ -278,7 +263,7 @@ describe('web client', () => {
     };
     await check();
     await page.reload();
-    await waitForMap(page);
+    await waitForMap(page, 400);
     await check();
 
     // a link in the sheet selects another territory (new history entry); back restores

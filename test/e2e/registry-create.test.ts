@@ -5,9 +5,9 @@
 // scheme and the account are deleted afterwards (SQL), for the other test files.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { TestServer } from '../support/backends.ts';
-import { launchChromium, SHOTS, startE2eServer } from '../support/browser.ts';
+import { launchChromium, SHOTS, startE2eServer, waitForMap } from '../support/browser.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 
@@ -58,28 +58,14 @@ async function getJson<T>(p: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-type MapWindow = { __millefeuille: { map: import('maplibre-gl').Map } };
 
-async function waitForMap(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { __millefeuille?: unknown }).__millefeuille !== undefined, null, { timeout: 30_000 });
-  await page.waitForTimeout(150);
-  await page.waitForFunction(
-    () => {
-      const { map } = (window as unknown as MapWindow).__millefeuille;
-      return map.loaded() && map.areTilesLoaded() && !map.isMoving();
-    },
-    null,
-    { timeout: 30_000, polling: 100 },
-  );
-  await page.waitForTimeout(300);
-}
 
 describe('creating a scheme in the browser', () => {
   it('lets an administrator create an ASV from a pasted commune code; its sheet opens', async () => {
     const page = await browser.newPage({ viewport: VIEWPORT });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${server.url}/`);
-    await waitForMap(page);
+    await waitForMap(page, 300);
     // a visitor has no "Nouvelle démarche"
     expect(await page.locator('[data-action="new-scheme"]').count()).toBe(0);
 
@@ -104,7 +90,7 @@ describe('creating a scheme in the browser', () => {
     const code = await page.evaluate(() => /sel=scheme:([a-z0-9-]+)/.exec(location.hash)![1]!);
     await page.waitForFunction((name) => document.querySelector('#sheet-title')?.textContent?.includes(name), NAME, { timeout: 20_000 });
     await expect.poll(() => page.locator('[data-field="commune-count"]').textContent(), { timeout: 15_000 }).toBe('1');
-    await waitForMap(page);
+    await waitForMap(page, 300);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-created.png') });
 
     // the API lists it

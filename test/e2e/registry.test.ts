@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../support/backends.ts';
-import { launchChromium, SHOTS, startE2eServer } from '../support/browser.ts';
+import { launchChromium, SHOTS, startE2eServer, waitForMap, type MapWindow } from '../support/browser.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 
@@ -88,29 +88,15 @@ async function signInApi(email: string) {
   };
 }
 
-type MapWindow = { __millefeuille: { map: import('maplibre-gl').Map } };
 
-async function waitForMap(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { __millefeuille?: unknown }).__millefeuille !== undefined, null, { timeout: 30_000 });
-  await page.waitForTimeout(150);
-  await page.waitForFunction(
-    () => {
-      const { map } = (window as unknown as MapWindow).__millefeuille;
-      return map.loaded() && map.areTilesLoaded() && !map.isMoving();
-    },
-    null,
-    { timeout: 30_000, polling: 100 },
-  );
-  await page.waitForTimeout(300);
-}
 
 async function openSheet(): Promise<Page> {
   const page = await browser.newPage({ viewport: VIEWPORT });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${server.url}/#sel=scheme:${SCHEME}`);
-  await waitForMap(page);
+  await waitForMap(page, 300);
   await page.waitForFunction(() => document.querySelector('#sheet-title')?.textContent?.includes('Issoire'), null, { timeout: 20_000 });
-  await waitForMap(page);
+  await waitForMap(page, 300);
   return page;
 }
 
@@ -156,7 +142,7 @@ describe('scheme registry in the browser', () => {
     await page.locator('.account .name', { hasText: 'Camille Coordinatrice' }).waitFor();
     await page.locator('[data-action="edit-scheme"]').click();
     await page.locator('[data-action="pick-communes"]').waitFor();
-    await waitForMap(page);
+    await waitForMap(page, 300);
 
     // a commune just outside the scheme, visible on screen, where the scheme is not drawn
     const territory = await getJson<{ bbox: [number, number, number, number] }>(`/api/territories/scheme/${SCHEME}`);
@@ -200,7 +186,7 @@ describe('scheme registry in the browser', () => {
     // (b) the sheet shows 88 communes
     await expect.poll(() => page.locator('[data-field="commune-count"]').textContent(), { timeout: 15_000 }).toBe('88');
     // (c) the scheme is now drawn over the commune
-    await waitForMap(page);
+    await waitForMap(page, 300);
     await expect.poll(() => schemeDrawnAt(page, t.point), { timeout: 15_000 }).toBe(true);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-saved.png') });
 
@@ -228,7 +214,7 @@ describe('scheme registry in the browser', () => {
     referentSet = t.code;
     await page.locator('details.referents').getByText('Communes sans référent sur la carte').click();
     await page.locator('details.referents table').scrollIntoViewIfNeeded();
-    await waitForMap(page);
+    await waitForMap(page, 300);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-referents.png') });
     await page.locator('details.referents').getByText('Communes sans référent sur la carte').click();
 
@@ -271,7 +257,7 @@ describe('scheme registry in the browser', () => {
     const page = await browser.newPage({ viewport: VIEWPORT });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${server.url}/`);
-    await waitForMap(page);
+    await waitForMap(page, 300);
     expect(await page.getByText('Importer des périmètres').count()).toBe(0);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     const dialog = page.getByRole('dialog', { name: 'Se connecter' });

@@ -36,3 +36,23 @@ export function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+export type MapWindow = { __millefeuille: { map: import('maplibre-gl').Map } };
+
+/**
+ * Waits until the map exists, its style and every visible tile are loaded and drawn,
+ * then `settleMs` more (symbol placement fades in).
+ */
+export async function waitForMap(page: import('playwright-core').Page, settleMs = 0): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { __millefeuille?: unknown }).__millefeuille !== undefined, null, { timeout: 30_000 });
+  await page.waitForTimeout(150);
+  await page.waitForFunction(
+    () => {
+      const { map } = (window as unknown as MapWindow).__millefeuille;
+      return map.loaded() && map.areTilesLoaded() && !map.isMoving();
+    },
+    null,
+    { timeout: 30_000, polling: 100 },
+  );
+  if (settleMs) await page.waitForTimeout(settleMs);
+}
