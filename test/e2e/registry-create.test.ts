@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { TestServer } from '../support/backends.ts';
-import { launchChromium, SHOTS, startE2eServer, waitForMap } from '../support/browser.ts';
+import { launchChromium, SHOTS, signInThroughUi, startE2eServer, waitForMap } from '../support/browser.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 
@@ -69,12 +69,7 @@ describe('creating a scheme in the browser', () => {
     // a visitor has no "Nouvelle démarche"
     expect(await page.locator('[data-action="new-scheme"]').count()).toBe(0);
 
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Se connecter' });
-    await dialog.getByLabel('Adresse électronique').fill(ADMIN);
-    await dialog.getByLabel('Mot de passe').fill(PASSWORD);
-    await dialog.getByRole('button', { name: 'Se connecter' }).click();
-    await page.locator('.account .name', { hasText: 'Admin Création E2E' }).waitFor();
+    await signInThroughUi(page, ADMIN, PASSWORD, 'Admin Création E2E');
 
     await page.locator('[data-action="new-scheme"]').click();
     const editor = page.locator('#fiche .editor');

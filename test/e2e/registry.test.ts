@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../support/backends.ts';
-import { launchChromium, SHOTS, startE2eServer, waitForMap, type MapWindow } from '../support/browser.ts';
+import { launchChromium, SHOTS, signInThroughUi, startE2eServer, waitForMap, type MapWindow } from '../support/browser.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 
@@ -259,12 +259,7 @@ describe('scheme registry in the browser', () => {
     await page.goto(`${server.url}/`);
     await waitForMap(page, 300);
     expect(await page.getByText('Importer des périmètres').count()).toBe(0);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Se connecter' });
-    await dialog.getByLabel('Adresse électronique').fill(ADMIN);
-    await dialog.getByLabel('Mot de passe').fill(PASSWORD);
-    await dialog.getByRole('button', { name: 'Se connecter' }).click();
-    await page.locator('.account .name', { hasText: 'Admin E2E' }).waitFor();
+    await signInThroughUi(page, ADMIN, PASSWORD, 'Admin E2E');
     await page.getByText('Importer des périmètres').click();
     const csv = 'code_cpts;nom_cpts;insee\nCPTS-A;CPTS du Grand Cahors;46042\nCPTS-A;CPTS du Grand Cahors;46007\nCPTS-B;CPTS du Figeacois;25347\n';
     await page.locator('details.upload input[type="file"]').setInputFiles({ name: 'cpts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });

@@ -56,3 +56,13 @@ export async function waitForMap(page: import('playwright-core').Page, settleMs 
   );
   if (settleMs) await page.waitForTimeout(settleMs);
 }
+
+/** Signs in through the header's dialog, as a person would, and waits for the account name. */
+export async function signInThroughUi(page: import('playwright-core').Page, email: string, password: string, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Se connecter' });
+  await dialog.getByLabel('Adresse électronique').fill(email);
+  await dialog.getByLabel('Mot de passe').fill(password);
+  await dialog.getByRole('button', { name: 'Se connecter' }).click();
+  await page.locator('.account .name', { hasText: name }).waitFor();
+}
