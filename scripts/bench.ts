@@ -261,6 +261,7 @@ async function main() {
     await store.tile([layer], 8, 130, 91);
     inProcess.push({ layer, ms: performance.now() - t0 });
   }
+  await store.close();
   await db.close();
   machine.loadEnd = os.loadavg()[0]!.toFixed(1);
 

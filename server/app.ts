@@ -49,6 +49,8 @@ export function createApp({ db, logger, tiles = new TileStore(db), clientDir = C
     });
     next();
   });
+  // tiles first: the bulk of the traffic, and none of it needs a body or a session
+  app.use(tileRoutes(db, tiles));
   app.use(express.json({ limit: '1mb' }));
 
   // Every write bumps the data version: analyses cached against an older one are dropped.
@@ -78,7 +80,6 @@ export function createApp({ db, logger, tiles = new TileStore(db), clientDir = C
   );
   api.use(unknownRoute);
   app.use('/api', api);
-  app.use('/tiles', tileRoutes(db, tiles));
 
   if (fs.existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: false, maxAge: '1h' }));

@@ -25,7 +25,7 @@ if (n === 0) {
 }
 
 // Tile indexes are built before listening, so the first visitor's tiles come from memory.
-const tiles = new TileStore(db);
+const tiles = new TileStore(db, { onCutterLost: (why) => logger.warn({ why }, 'tile cutter restarted') });
 const started = Date.now();
 await tiles.warm((await listLayers(db)).map((l) => l.id));
 logger.info({ ms: Date.now() - started }, 'tile indexes built');

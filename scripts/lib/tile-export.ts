@@ -181,16 +181,21 @@ export async function exportTiles(db: Queryable, options: ExportOptions): Promis
   if (unknown.length) throw new Error(`archive(s) inconnue(s) : ${unknown.join(', ')} ; possibles : ${all.map((a) => a.name).join(', ')}`);
   const chosen = options.only?.length ? all.filter((a) => options.only!.includes(a.name)) : all;
   const results: ExportedArchive[] = [];
-  for (const spec of chosen) {
-    const t0 = Date.now();
-    const file = path.join(options.outDir, `${spec.name}.pmtiles`);
-    const summary = await writeArchive(db, store, spec, catalogue, file, minZoom, maxZoom);
-    const ms = Date.now() - t0;
-    results.push({ name: spec.name, layers: spec.layers, ms, ...summary });
-    log(
-      `${spec.name.padEnd(15)} ${String(summary.addressedTiles).padStart(6)} tuiles (${summary.tileContents} distinctes) ` +
-        `${(summary.bytes / 1e6).toFixed(1).padStart(6)} Mo  ${(ms / 1000).toFixed(1)} s  → ${file}`,
-    );
+  try {
+    for (const spec of chosen) {
+      const t0 = Date.now();
+      const file = path.join(options.outDir, `${spec.name}.pmtiles`);
+      const summary = await writeArchive(db, store, spec, catalogue, file, minZoom, maxZoom);
+      const ms = Date.now() - t0;
+      results.push({ name: spec.name, layers: spec.layers, ms, ...summary });
+      log(
+        `${spec.name.padEnd(15)} ${String(summary.addressedTiles).padStart(6)} tuiles (${summary.tileContents} distinctes) ` +
+          `${(summary.bytes / 1e6).toFixed(1).padStart(6)} Mo  ${(ms / 1000).toFixed(1)} s  → ${file}`,
+      );
+    }
+  } finally {
+    // a store of our own: stop its cutter thread
+    if (!options.store) await store.close();
   }
   return results;
 }

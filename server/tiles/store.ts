@@ -1,50 +1,60 @@
-// Vector tiles for every layer, cut in memory by geojson-vt and encoded by vt-pbf:
-// the same code and the same bytes on PostGIS and on the embedded database (whose
-// PostGIS has no ST_AsMVT). geojson-vt simplifies per zoom, so a low-zoom tile of all
-// communes stays small. Each layer has a version: invalidate(layer) after an edit, and
-// neither its index nor any cached tile that contains it is served again.
-import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
-import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
-import { GeoJSONVT } from '@maplibre/geojson-vt';
-import { fromGeojsonVt } from '@maplibre/vt-pbf';
+// Vector tiles for every layer, cut by geojson-vt and encoded by vt-pbf in a worker
+// thread (cutter.ts): the same code and the same bytes on PostGIS and on the embedded
+// database (whose PostGIS has no ST_AsMVT). The main thread reads the layers from the
+// database, keeps the encoded tiles and answers from them. Each layer has a version:
+// invalidate(layer) after an edit, and neither its index nor any cached tile that
+// contains it is served again.
 import type { Queryable } from '../db/db.ts';
 import { layerFeatures } from '../queries/tiles.ts';
+import { ByteLru } from './cache.ts';
+import { TileCutter, type CutterOptions } from './cutter.ts';
 
-export const MAX_ZOOM = 14;
-const EXTENT = 4096;
-const CACHE_LIMIT = 20_000;
-/** Simplification, in tile units (4096 a tile): 16 ≈ one pixel of a 256 px tile. */
-const TOLERANCE = 16;
+export { MAX_ZOOM } from './layer-index.ts';
 
-/** Small communes are labelled only when zoomed in, so low-zoom tiles stay light. */
-export function labelMinZoom(layer: string, population: number): number {
-  if (layer !== 'commune') return 0;
-  if (population >= 100_000) return 0;
-  if (population >= 30_000) return 7;
-  if (population >= 10_000) return 8;
-  if (population >= 2_000) return 9;
-  return 10;
-}
+/** Encoded tiles kept in memory (gzipped bytes). */
+const CACHE_BYTES = 96 * 2 ** 20;
 
-interface LayerIndex {
-  shapes: GeoJSONVT;
-  labels: GeoJSONVT;
+export interface TileStoreOptions extends CutterOptions {
+  /** Bytes of encoded tiles kept in memory. */
+  cacheBytes?: number;
+  /** Told when the cutter's thread stopped unexpectedly (it restarts by itself). */
+  onCutterLost?: (why: string) => void;
 }
 
 export interface EncodedTile {
-  body: Buffer;
-  /** The same bytes gzipped, sent to clients that accept it. */
+  /** The tile gzipped, as sent to browsers (which all accept gzip). */
   gzipped: Buffer;
   etag: string;
 }
 
-export class TileStore {
-  private indexes = new Map<string, Promise<LayerIndex>>();
-  private versions = new Map<string, number>();
-  private cache = new Map<string, EncodedTile>();
+export interface TileStoreStats {
+  /** Tiles the worker's indexes hold below their pre-cut pyramids. */
+  drilledTiles: number;
+  cutterHeapMb: number;
+  cachedTiles: number;
+  cachedBytes: number;
+}
 
-  constructor(private readonly db: Queryable) {}
+export class TileStore {
+  /** Layers loaded into the cutter (or being loaded). */
+  private loaded = new Map<string, Promise<void>>();
+  private versions = new Map<string, number>();
+  /** null: a tile where no layer has anything, cached too as it costs a cut like any tile. */
+  private cache: ByteLru<EncodedTile | null>;
+  private cutting = new Map<string, Promise<EncodedTile | null>>();
+  private readonly cutter: TileCutter;
+
+  constructor(
+    private readonly db: Queryable,
+    { cacheBytes = CACHE_BYTES, onCutterLost, ...cutterOptions }: TileStoreOptions = {},
+  ) {
+    this.cache = new ByteLru(cacheBytes, (t) => 64 + (t?.gzipped.length ?? 0));
+    const lost = (why: string) => {
+      this.loaded.clear();
+      onCutterLost?.(why);
+    };
+    this.cutter = new TileCutter(lost, cutterOptions);
+  }
 
   version(layer: string): number {
     return this.versions.get(layer) ?? 0;
@@ -52,84 +62,67 @@ export class TileStore {
 
   /** Forget a layer's index and the cached tiles holding it (after an import or a registry edit). */
   invalidate(layer?: string): void {
-    const layers = layer ? [layer] : [...new Set([...this.indexes.keys(), ...this.versions.keys()])];
+    const layers = layer ? [layer] : [...new Set([...this.loaded.keys(), ...this.versions.keys()])];
     for (const l of layers) {
-      this.indexes.delete(l);
+      // the cutter keeps the old index until the layer is loaded again, which replaces it
+      this.loaded.delete(l);
       this.versions.set(l, this.version(l) + 1);
     }
     if (!layer) this.cache.clear();
-    else for (const key of this.cache.keys()) if (key.split('/')[0]!.split(',').some((k) => k.startsWith(`${layer}@`))) this.cache.delete(key);
+    else this.cache.deleteWhere((key) => key.split('/')[0]!.split(',').some((k) => k.startsWith(`${layer}@`)));
   }
 
-  private index(layer: string): Promise<LayerIndex> {
-    let index = this.indexes.get(layer);
-    if (!index) {
-      index = this.build(layer);
-      this.indexes.set(layer, index);
-      index.catch(() => this.indexes.delete(layer));
+  private load(layer: string): Promise<void> {
+    let loading = this.loaded.get(layer);
+    if (!loading) {
+      const current: Promise<void> = layerFeatures(this.db, layer).then((rows) => this.cutter.load(layer, rows));
+      loading = current;
+      this.loaded.set(layer, current);
+      current.catch(() => {
+        if (this.loaded.get(layer) === current) this.loaded.delete(layer);
+      });
     }
-    return index;
-  }
-
-  private async build(layer: string): Promise<LayerIndex> {
-    const rows = await layerFeatures(this.db, layer);
-    // Shapes carry only what styling needs (code for feature-state, type for filters);
-    // names travel with the label points.
-    const shapes: FeatureCollection<Geometry> = {
-      type: 'FeatureCollection',
-      features: rows.map((r) => ({
-        type: 'Feature',
-        properties: { code: r.code, ...(r.type ? { type: r.type } : {}), ...(r.fictif ? { fictif: true } : {}) },
-        geometry: JSON.parse(r.geometry) as Geometry,
-      })),
-    };
-    const labels: FeatureCollection<Point> = {
-      type: 'FeatureCollection',
-      features: rows.map(
-        (r): Feature<Point> => ({
-          type: 'Feature',
-          properties: {
-            code: r.code,
-            name: r.name,
-            ...(r.type ? { type: r.type } : {}),
-            ...(r.fictif ? { fictif: true } : {}),
-            population: Math.round(r.population ?? 0),
-            minzoom: labelMinZoom(layer, r.population ?? 0),
-          },
-          geometry: JSON.parse(r.label) as Point,
-        }),
-      ),
-    };
-    return {
-      shapes: new GeoJSONVT(shapes, { maxZoom: MAX_ZOOM, indexMaxZoom: 5, tolerance: TOLERANCE, extent: EXTENT, buffer: 64 }),
-      labels: new GeoJSONVT(labels, { maxZoom: MAX_ZOOM, indexMaxZoom: 5, extent: EXTENT, buffer: 0 }),
-    };
+    return loading;
   }
 
   /** Builds the indexes of these layers now rather than on the first tile request. */
   async warm(layers: string[]): Promise<void> {
-    await Promise.all(layers.map((l) => this.index(l)));
+    // one after the other: loading them all at once holds every layer's rows at the same time
+    for (const layer of layers) await this.load(layer);
+  }
+
+  async stats(): Promise<TileStoreStats> {
+    const cutter = await this.cutter.stats();
+    return { drilledTiles: cutter.drilledTiles, cutterHeapMb: cutter.heapUsedMb, cachedTiles: this.cache.size, cachedBytes: this.cache.bytes };
+  }
+
+  /** Stops the cutter's thread (a later tile request starts it again). */
+  close(): Promise<void> {
+    this.loaded.clear();
+    return this.cutter.close();
   }
 
   /** The encoded tile of several layers; null when no layer has anything there. */
   async tile(layers: string[], z: number, x: number, y: number): Promise<EncodedTile | null> {
     const key = `${layers.map((l) => `${l}@${this.version(l)}`).join(',')}/${z}/${x}/${y}`;
     const cached = this.cache.get(key);
-    if (cached) return cached;
-    const parts: Record<string, NonNullable<ReturnType<GeoJSONVT['getTile']>>> = {};
-    for (const layer of layers) {
-      const index = await this.index(layer);
-      const shapes = index.shapes.getTile(z, x, y);
-      if (shapes?.features.length) parts[layer] = shapes;
-      const labels = index.labels.getTile(z, x, y);
-      const visible = labels?.features.filter((f: { tags?: Record<string, unknown> | null }) => Number(f.tags?.minzoom ?? 0) <= z) ?? [];
-      if (labels && visible.length) parts[`${layer}-label`] = { ...labels, features: visible };
+    if (cached !== undefined) return cached;
+    // several visitors asking for the same new tile share one cut
+    let pending = this.cutting.get(key);
+    if (!pending) {
+      pending = this.cut(key, layers, z, x, y).finally(() => this.cutting.delete(key));
+      this.cutting.set(key, pending);
     }
-    if (Object.keys(parts).length === 0) return null;
-    const body = Buffer.from(fromGeojsonVt(parts, { version: 2, extent: EXTENT }));
-    const tile = { body, gzipped: gzipSync(body, { level: 6 }), etag: `"${createHash('sha1').update(key).update(body).digest('base64url').slice(0, 20)}"` };
-    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, tile);
+    return pending;
+  }
+
+  private async cut(key: string, layers: string[], z: number, x: number, y: number): Promise<EncodedTile | null> {
+    const versions = layers.map((l) => this.version(l));
+    for (const layer of layers) await this.load(layer);
+    const cut = await this.cutter.cut(key, layers, z, x, y);
+    const tile = cut && { gzipped: Buffer.from(cut.gzipped.buffer, cut.gzipped.byteOffset, cut.gzipped.byteLength), etag: cut.etag };
+    // a layer invalidated while this tile was being cut: answer, but do not keep it
+    if (layers.every((l, i) => this.version(l) === versions[i])) this.cache.set(key, tile);
     return tile;
   }
 }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TileStore } from '../../server/tiles/store.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 
 // Tiles around Clermont-Ferrand / Issoire (Puy-de-Dôme)
@@ -86,6 +87,46 @@ describe.each(backends())('tiles on $name', (backend) => {
     expect(res.headers.get('content-encoding')).toBe('gzip');
     const vt = decode(await res.arrayBuffer()); // fetch inflates it
     expect(vt.layers.commune!.length).toBeGreaterThan(10);
+  });
+
+  it('keeps few tiles below the pre-cut pyramid, and cuts them again to the same bytes', async () => {
+    // A store that forgets drilled tiles past 4 per index and caches almost nothing, so
+    // that every tile is cut again from the pyramid: the bytes must not change.
+    const frugal = new TileStore(server.db, { maxDrilledTiles: 4, cacheBytes: 1 });
+    try {
+      const around: [number, number][] = [];
+      for (let dx = 0; dx < 4; dx++) for (let dy = 0; dy < 3; dy++) around.push([2085 + dx, 1464 + dy]);
+      for (const [x, y] of around) {
+        const a = await frugal.tile(['commune', 'epci'], 12, x, y);
+        const b = await server.tiles.tile(['commune', 'epci'], 12, x, y);
+        expect(a?.gzipped.equals(b!.gzipped), `12/${x}/${y}`).toBe(true);
+        expect(a?.etag).toBe(b?.etag);
+      }
+      const first = await frugal.tile(['commune', 'epci'], 12, 2085, 1464);
+      expect(first?.gzipped.equals((await server.tiles.tile(['commune', 'epci'], 12, 2085, 1464))!.gzipped)).toBe(true);
+      // two layers, shapes and labels: four indexes of at most 4 drilled tiles each
+      const frugalStats = await frugal.stats();
+      expect(frugalStats.drilledTiles).toBeLessThanOrEqual(16);
+      expect(frugalStats.cachedTiles).toBe(0);
+      // the default store kept what it drilled (12 tiles at z12 and their ancestors)
+      expect((await server.tiles.stats()).drilledTiles).toBeGreaterThan(12);
+    } finally {
+      await frugal.close();
+    }
+  });
+
+  it('restarts a cutter that ran out of memory with twice the heap, and cuts the same tile', async () => {
+    const lost: string[] = [];
+    const cramped = new TileStore(server.db, { heapLimitMb: 16, onCutterLost: (why) => lost.push(why) });
+    try {
+      let tile = null;
+      for (let attempt = 0; attempt < 6 && !tile; attempt++) tile = await cramped.tile(['commune'], 8, 130, 91).catch(() => null);
+      expect(lost.length).toBeGreaterThan(0);
+      expect(lost[0]).toMatch(/next heap limit 32 MB/);
+      expect(tile?.gzipped.equals((await server.tiles.tile(['commune'], 8, 130, 91))!.gzipped)).toBe(true);
+    } finally {
+      await cramped.close();
+    }
   });
 
   it('rejects bad tile requests with a French problem', async () => {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { createApp } from '../../server/app.ts';
+import { TileStore } from '../../server/tiles/store.ts';
 import { openDb, type Db } from '../../server/db/db.ts';
 
 export interface Backend {
@@ -34,21 +35,25 @@ export function openBackend(b: Backend): Promise<Db> {
 export interface TestServer {
   url: string;
   db: Db;
+  tiles: TileStore;
   close(): Promise<void>;
 }
 
 /** The real app on a free loopback port, over the given backend. */
 export async function startTestServer(b: Backend, options: { clientDir?: string } = {}): Promise<TestServer> {
   const db = await openBackend(b);
-  const app = createApp({ db, logger: pino({ level: 'silent' }), ...options });
+  const tiles = new TileStore(db);
+  const app = createApp({ db, logger: pino({ level: 'silent' }), tiles, ...options });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     db,
+    tiles,
     async close() {
       await new Promise((resolve) => server.close(resolve));
+      await tiles.close();
       await db.close();
     },
   };

@@ -1,0 +1,48 @@
+// The tile cutter's thread: it holds every layer's index and cuts, encodes and gzips
+// tiles, so that neither the indexes' heap (and its garbage collections) nor a long cut
+// holds up the thread that answers requests. Messages are described in cutter.ts. A
+// layer loaded again replaces its index (after an edit or an import).
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CutterOptions, CutterReply, CutterRequest, CutterStats, CutTile } from './cutter.ts';
+import { encodeTile } from './encode.ts';
+import { LayerIndex, type VtTile } from './layer-index.ts';
+
+const port = parentPort;
+if (!port) throw new Error('cutter-worker.ts runs in a worker thread');
+const { maxDrilledTiles } = workerData as CutterOptions;
+const indexes = new Map<string, LayerIndex>();
+
+function handle(msg: CutterRequest): CutTile | CutterStats | null {
+  switch (msg.type) {
+    case 'load':
+      indexes.set(msg.layer, new LayerIndex(msg.layer, msg.rows, maxDrilledTiles));
+      return null;
+    case 'cut': {
+      const parts: Record<string, VtTile> = {};
+      for (const layer of msg.layers) {
+        const index = indexes.get(layer);
+        if (!index) throw new Error(`layer ${layer} is not loaded in the cutter`);
+        Object.assign(parts, index.parts(msg.z, msg.x, msg.y));
+      }
+      return encodeTile(msg.key, parts);
+    }
+    case 'stats': {
+      let drilledTiles = 0;
+      for (const index of indexes.values()) drilledTiles += index.drilledTiles();
+      return { drilledTiles, heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20 };
+    }
+  }
+}
+
+port.on('message', (msg: CutterRequest) => {
+  let reply: CutterReply;
+  try {
+    reply = { id: msg.id, ok: true, result: handle(msg) };
+  } catch (err) {
+    reply = { id: msg.id, ok: false, error: (err as Error).message };
+  }
+  // the gzipped bytes move to the main thread rather than being copied
+  const result = reply.ok ? reply.result : null;
+  const transfer = result && 'gzipped' in result ? [result.gzipped.buffer as ArrayBuffer] : [];
+  port.postMessage(reply, transfer);
+});

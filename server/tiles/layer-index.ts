@@ -1,0 +1,135 @@
+// One layer's tile index: its shapes and its label points cut by geojson-vt. geojson-vt
+// keeps every tile it cuts on the way down to a requested one, each with its share of the
+// full-resolution geometry; left alone, a planner panning across France grows the heap by
+// hundreds of megabytes. Tiles cut beyond the pyramid built with the index are therefore
+// forgotten once too many have been cut (the encoded tiles live on in the store's cache).
+import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
+import { GeoJSONVT } from '@maplibre/geojson-vt';
+import type { TileFeatureRow } from '../queries/tiles.ts';
+
+export const MAX_ZOOM = 14;
+export const EXTENT = 4096;
+/** Tiles down to this zoom are cut when the index is built, and kept. */
+const INDEX_MAX_ZOOM = 5;
+/** Simplification, in tile units (4096 a tile): 16 ≈ one pixel of a 256 px tile. */
+const TOLERANCE = 16;
+/** Tiles cut beyond the pyramid an index keeps before forgetting them all. */
+export const MAX_DRILLED_TILES = 256;
+
+/** Small communes are labelled only when zoomed in, so low-zoom tiles stay light. */
+export function labelMinZoom(layer: string, population: number): number {
+  if (layer !== 'commune') return 0;
+  if (population >= 100_000) return 0;
+  if (population >= 30_000) return 7;
+  if (population >= 10_000) return 8;
+  if (population >= 2_000) return 9;
+  return 10;
+}
+
+export type VtTile = NonNullable<ReturnType<GeoJSONVT['getTile']>>;
+
+/**
+ * The part of geojson-vt's index this module prunes. `tileIndex.tiles` is public in
+ * geojson-vt's types, `tileIndex` and `tileCoords` are not: the integration test of the
+ * tile store (tiles cut again after trimming give the same bytes) fails if they move.
+ */
+interface TileIndexInternals {
+  tiles: Record<string, { z: number; source: unknown }>;
+  tileCoords: { id: number }[];
+}
+
+function internals(index: GeoJSONVT): TileIndexInternals {
+  const tileIndex = (index as unknown as { tileIndex?: TileIndexInternals }).tileIndex;
+  if (!tileIndex?.tiles || !Array.isArray(tileIndex.tileCoords)) throw new Error('geojson-vt: unexpected tile index layout');
+  return tileIndex;
+}
+
+/**
+ * A geojson-vt index that can go back to the pyramid it had once built. Cutting a tile
+ * below the pyramid creates its ancestors and their siblings, and takes the source
+ * geometry off the ancestors it splits; trimming deletes every tile the pyramid did not
+ * have and gives the pyramid's tiles their source back.
+ */
+class TrimmableIndex {
+  private readonly pyramid: Map<string, unknown>;
+
+  constructor(readonly index: GeoJSONVT) {
+    this.pyramid = new Map(Object.entries(internals(index).tiles).map(([id, tile]) => [id, tile.source]));
+  }
+
+  /** Tiles cut since the index was built or last trimmed. */
+  drilled(): number {
+    return internals(this.index).tileCoords.length - this.pyramid.size;
+  }
+
+  /** Back to the pyramid once more than `limit` tiles were cut: after it, the index never holds more. */
+  trim(limit: number): void {
+    if (this.drilled() <= limit) return;
+    const tileIndex = internals(this.index);
+    for (const [id, tile] of Object.entries(tileIndex.tiles)) {
+      if (this.pyramid.has(id)) tile.source = this.pyramid.get(id);
+      else delete tileIndex.tiles[id];
+    }
+    tileIndex.tileCoords = tileIndex.tileCoords.filter((c) => this.pyramid.has(String(c.id)));
+  }
+}
+
+export class LayerIndex {
+  private readonly shapes: TrimmableIndex;
+  private readonly labels: TrimmableIndex;
+
+  constructor(
+    readonly layer: string,
+    rows: TileFeatureRow[],
+    private readonly maxDrilledTiles = MAX_DRILLED_TILES,
+  ) {
+    // Shapes carry only what styling needs (code for feature-state, type for filters);
+    // names travel with the label points.
+    const shapes: FeatureCollection<Geometry> = {
+      type: 'FeatureCollection',
+      features: rows.map((r) => ({
+        type: 'Feature',
+        properties: { code: r.code, ...(r.type ? { type: r.type } : {}), ...(r.fictif ? { fictif: true } : {}) },
+        geometry: JSON.parse(r.geometry) as Geometry,
+      })),
+    };
+    const labels: FeatureCollection<Point> = {
+      type: 'FeatureCollection',
+      features: rows.map(
+        (r): Feature<Point> => ({
+          type: 'Feature',
+          properties: {
+            code: r.code,
+            name: r.name,
+            ...(r.type ? { type: r.type } : {}),
+            ...(r.fictif ? { fictif: true } : {}),
+            population: Math.round(r.population ?? 0),
+            minzoom: labelMinZoom(layer, r.population ?? 0),
+          },
+          geometry: JSON.parse(r.label) as Point,
+        }),
+      ),
+    };
+    const common = { maxZoom: MAX_ZOOM, indexMaxZoom: INDEX_MAX_ZOOM, extent: EXTENT };
+    this.shapes = new TrimmableIndex(new GeoJSONVT(shapes, { ...common, tolerance: TOLERANCE, buffer: 64 }));
+    this.labels = new TrimmableIndex(new GeoJSONVT(labels, { ...common, buffer: 0 }));
+  }
+
+  /** This layer's parts of a tile: `<layer>` for shapes, `<layer>-label` for the labels shown at this zoom. */
+  parts(z: number, x: number, y: number): Record<string, VtTile> {
+    const parts: Record<string, VtTile> = {};
+    const shapes = this.shapes.index.getTile(z, x, y);
+    if (shapes?.features.length) parts[this.layer] = shapes;
+    const labels = this.labels.index.getTile(z, x, y);
+    const visible = labels?.features.filter((f: { tags?: Record<string, unknown> | null }) => Number(f.tags?.minzoom ?? 0) <= z) ?? [];
+    if (labels && visible.length) parts[`${this.layer}-label`] = { ...labels, features: visible };
+    this.shapes.trim(this.maxDrilledTiles);
+    this.labels.trim(this.maxDrilledTiles);
+    return parts;
+  }
+
+  /** Tiles held beyond the pyramid, shapes and labels together (for tests and the benchmark). */
+  drilledTiles(): number {
+    return this.shapes.drilled() + this.labels.drilled();
+  }
+}
