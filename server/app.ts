@@ -1,5 +1,7 @@
-// Builds the Express application (no listen): API routes, the built client, errors.
+// Builds the Express application (API routes, the built client, errors) and the HTTP
+// server in front of it, which answers tiles already encoded before Express.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
@@ -22,7 +24,7 @@ import { sessionMiddleware } from './auth/index.ts';
 import { registryEditor } from './registry/edit.ts';
 import { searchRoutes } from './routes/search.ts';
 import { territoryRoutes } from './routes/territories.ts';
-import { tileRoutes } from './routes/tiles.ts';
+import { tileEndpoint, type TileEndpoint } from './routes/tiles.ts';
 import { TileStore } from './tiles/store.ts';
 
 export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
@@ -36,21 +38,39 @@ export interface AppDeps {
   tilesUrl?: string | null;
 }
 
-export function createApp({ db, logger, tiles = new TileStore(db), clientDir = CLIENT_DIST, basemapStyleUrl = null, tilesUrl = null }: AppDeps) {
+/** One log line per request. */
+function logRequest(logger: Logger, method: string, url: string, status: number, start: bigint): void {
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  logger.info({ method, url, status, ms: Math.round(ms * 10) / 10 }, 'request');
+}
+
+/** The HTTP server: tiles already encoded are answered here, everything else by Express. */
+export function createServer(deps: AppDeps): http.Server {
+  const tiles = deps.tiles ?? new TileStore(deps.db);
+  const endpoint = tileEndpoint(deps.db, tiles);
+  const app = createApp({ ...deps, tiles }, endpoint);
+  return http.createServer((req, res) => {
+    const start = process.hrtime.bigint();
+    if (endpoint.fastLane(req, res)) logRequest(deps.logger, req.method!, req.url!, res.statusCode, start);
+    else void app(req, res);
+  });
+}
+
+export function createApp(
+  { db, logger, tiles = new TileStore(db), clientDir = CLIENT_DIST, basemapStyleUrl = null, tilesUrl = null }: AppDeps,
+  tileRoutes: TileEndpoint = tileEndpoint(db, tiles),
+) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
   app.use((req, res, next) => {
     const start = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-    });
+    res.on('finish', () => logRequest(logger, req.method, req.originalUrl, res.statusCode, start));
     next();
   });
   // tiles first: the bulk of the traffic, and none of it needs a body or a session
-  app.use(tileRoutes(db, tiles));
+  app.use(tileRoutes.middleware);
   app.use(express.json({ limit: '1mb' }));
 
   // Every write bumps the data version: analyses cached against an older one are dropped.

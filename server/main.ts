@@ -2,7 +2,7 @@
 // reference import on first start, then the HTTP server; stops cleanly on signals.
 import pino from 'pino';
 import { formatReport, importReference } from '../geodata/import.ts';
-import { createApp } from './app.ts';
+import { createServer } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openDb } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
@@ -10,7 +10,10 @@ import { listLayers } from './queries/layers.ts';
 import { TileStore } from './tiles/store.ts';
 
 const config = loadConfig();
-const logger = pino({ level: config.logLevel });
+// Asynchronous writes: under load, lines written while one write is under way go out
+// together instead of one system call per request. Flushed before exiting.
+const logOutput = pino.destination({ dest: 1, sync: false });
+const logger = pino({ level: config.logLevel }, logOutput);
 
 const db = await openDb(config);
 logger.info({ database: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined }, 'database open');
@@ -30,8 +33,8 @@ const started = Date.now();
 await tiles.warm((await listLayers(db)).map((l) => l.id));
 logger.info({ ms: Date.now() - started }, 'tile indexes built');
 
-const app = createApp({ db, logger, tiles, basemapStyleUrl: config.basemapStyleUrl ?? null, tilesUrl: config.tilesUrl ?? null });
-const server = app.listen(config.port, config.host, () => {
+const server = createServer({ db, logger, tiles, basemapStyleUrl: config.basemapStyleUrl ?? null, tilesUrl: config.tilesUrl ?? null });
+server.listen(config.port, config.host, () => {
   logger.info(`Millefeuille écoute sur http://${config.host}:${config.port}`);
 });
 
@@ -42,6 +45,7 @@ async function stop(signal: string) {
   logger.info({ signal }, 'stopping');
   server.close();
   await db.close();
+  logOutput.flushSync();
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,14 +1,21 @@
 // GET /tiles/{layer}/{z}/{x}/{y}.mvt and composite /tiles/{a,b,c}/{z}/{x}/{y}.mvt:
 // Mapbox vector tiles for any layer of the catalogue, with ETag and Cache-Control.
-// A map asks for dozens of tiles per movement, nearly all of them from the cache, so this
-// is one plain middleware mounted before the rest of the app, answering with writeHead/end.
+//
+// A map asks for dozens of tiles per movement, nearly all of them already encoded. So the
+// endpoint has two entrances sharing one answer (`sendTile`):
+// - `fastLane`, called by the HTTP server before Express: a tile already in the store's
+//   cache, for layer ids already resolved, is answered at once. Only requests that went
+//   through validation once can be in the cache; anything else returns false.
+// - `middleware`, mounted first in Express: validation (zod, French problems), layer
+//   resolution, cutting.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/db.ts';
 import { badRequest } from '../errors.ts';
 import { resolveLayer } from '../layers.ts';
-import { MAX_ZOOM, type TileStore } from '../tiles/store.ts';
+import { MAX_ZOOM, type EncodedTile, type TileStore } from '../tiles/store.ts';
 
 const TILE_PATH = /^\/tiles\/([^/?]+)\/([^/?]+)\/([^/?]+)\/([^/?]+)\.mvt(?:\?|$)/;
 const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
@@ -24,42 +31,84 @@ const paramsSchema = z
   })
   .refine((p) => p.x < 2 ** p.z && p.y < 2 ** p.z, { message: 'tuile hors du monde pour ce zoom' });
 
-export function tileRoutes(db: Db, store: TileStore): RequestHandler {
-  // Known layer ids, resolved once: a cached tile then costs no query at all. Unknown
-  // ids are not remembered, so a layer imported later is found.
+function sendTile(req: IncomingMessage, res: ServerResponse, tile: EncodedTile | null): void {
+  if (!tile) {
+    res.writeHead(204, { 'Cache-Control': CACHE_CONTROL }).end();
+    return;
+  }
+  const headers: Record<string, string> = { 'Cache-Control': CACHE_CONTROL, ETag: tile.etag, Vary: 'Accept-Encoding' };
+  if (req.headers['if-none-match'] === tile.etag) {
+    res.writeHead(304, headers).end();
+    return;
+  }
+  headers['Content-Type'] = 'application/vnd.mapbox-vector-tile';
+  const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+  if (gzip) headers['Content-Encoding'] = 'gzip';
+  const body = gzip ? tile.gzipped : gunzipSync(tile.gzipped);
+  headers['Content-Length'] = String(body.length);
+  res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
+}
+
+export interface TileEndpoint {
+  /** Answers a request for a tile already encoded; false for anything else. */
+  fastLane(req: IncomingMessage, res: ServerResponse): boolean;
+  middleware: RequestHandler;
+}
+
+export function tileEndpoint(db: Db, store: TileStore): TileEndpoint {
+  // Layer ids as written in URLs (scheme types such as cls name the scheme layer: the
+  // client filters by type), resolved once. Unknown ids are not remembered, so a layer
+  // imported later is found.
   const known = new Map<string, string>();
-  const tableLayer = async (id: string) => {
-    let layer = known.get(id);
-    if (!layer) {
-      layer = (await resolveLayer(db, id)).layer;
-      known.set(id, layer);
-    }
-    return layer;
-  };
-  return async (req, res, next) => {
-    const m = req.method === 'GET' || req.method === 'HEAD' ? TILE_PATH.exec(req.url) : null;
-    if (!m) return next();
-    let layersParam: string;
-    try {
-      layersParam = decodeURIComponent(m[1]!);
-    } catch {
-      throw badRequest('Liste de couches mal encodée.');
-    }
-    const p = paramsSchema.parse({ layers: layersParam, z: m[2], x: m[3], y: m[4] });
-    const ids = p.layers.replace(/[{}]/g, '').split(',');
-    if (ids.length > 12) throw badRequest('Au plus 12 couches par tuile.');
-    // scheme types (cls, asv…) name the scheme layer: the client filters by type
-    const layers = new Set<string>();
-    for (const id of ids) layers.add(await tableLayer(id));
-    const tile = await store.tile([...layers], p.z, p.x, p.y);
-    if (!tile) return res.writeHead(204, { 'Cache-Control': CACHE_CONTROL }).end();
-    const headers: Record<string, string> = { 'Cache-Control': CACHE_CONTROL, ETag: tile.etag, Vary: 'Accept-Encoding' };
-    if (req.headers['if-none-match'] === tile.etag) return res.writeHead(304, headers).end();
-    headers['Content-Type'] = 'application/vnd.mapbox-vector-tile';
-    const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
-    if (gzip) headers['Content-Encoding'] = 'gzip';
-    const body = gzip ? tile.gzipped : gunzipSync(tile.gzipped);
-    headers['Content-Length'] = String(body.length);
-    res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
+  const layersOf = (param: string) => param.replace(/[{}]/g, '').split(',');
+
+  return {
+    fastLane(req, res) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+      const m = TILE_PATH.exec(req.url ?? '');
+      if (!m) return false;
+      let param = m[1]!;
+      if (param.includes('%')) {
+        try {
+          param = decodeURIComponent(param);
+        } catch {
+          return false;
+        }
+      }
+      const layers: string[] = [];
+      for (const id of layersOf(param)) {
+        const layer = known.get(id);
+        if (!layer) return false;
+        if (!layers.includes(layer)) layers.push(layer);
+      }
+      const tile = store.cached(layers, Number(m[2]), Number(m[3]), Number(m[4]));
+      if (tile === undefined) return false;
+      sendTile(req, res, tile);
+      return true;
+    },
+
+    async middleware(req, res, next) {
+      const m = req.method === 'GET' || req.method === 'HEAD' ? TILE_PATH.exec(req.url) : null;
+      if (!m) return next();
+      let layersParam: string;
+      try {
+        layersParam = decodeURIComponent(m[1]!);
+      } catch {
+        throw badRequest('Liste de couches mal encodée.');
+      }
+      const p = paramsSchema.parse({ layers: layersParam, z: m[2], x: m[3], y: m[4] });
+      const ids = layersOf(p.layers);
+      if (ids.length > 12) throw badRequest('Au plus 12 couches par tuile.');
+      const layers: string[] = [];
+      for (const id of ids) {
+        let layer = known.get(id);
+        if (!layer) {
+          layer = (await resolveLayer(db, id)).layer;
+          known.set(id, layer);
+        }
+        if (!layers.includes(layer)) layers.push(layer);
+      }
+      sendTile(req, res, await store.tile(layers, p.z, p.x, p.y));
+    },
   };
 }

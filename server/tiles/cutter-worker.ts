@@ -15,6 +15,8 @@ const indexes = new Map<string, LayerIndex>();
 function handle(msg: CutterRequest): CutTile | CutterStats | null {
   switch (msg.type) {
     case 'load':
+      // the old index goes first: never two versions of a layer in memory at once
+      indexes.delete(msg.layer);
       indexes.set(msg.layer, new LayerIndex(msg.layer, msg.rows, maxDrilledTiles));
       return null;
     case 'cut': {

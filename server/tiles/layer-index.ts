@@ -9,12 +9,18 @@ import type { TileFeatureRow } from '../queries/tiles.ts';
 
 export const MAX_ZOOM = 14;
 export const EXTENT = 4096;
-/** Tiles down to this zoom are cut when the index is built, and kept. */
-const INDEX_MAX_ZOOM = 5;
+/**
+ * The pyramid cut when the index is built, and kept: tiles down to z7 unless they hold
+ * fewer than 5,000 points. A deeper tile is cut from its pyramid leaf; from z7 that takes
+ * a few milliseconds, from z5 tens (measured on all communes: pyramid 145 MB of heap, cuts
+ * at z9–z12 p99 25 ms, against 53 MB and 217 ms for z5 and 100,000 points).
+ */
+const INDEX_MAX_ZOOM = 7;
+const INDEX_MAX_POINTS = 5_000;
 /** Simplification, in tile units (4096 a tile): 16 ≈ one pixel of a 256 px tile. */
 const TOLERANCE = 16;
 /** Tiles cut beyond the pyramid an index keeps before forgetting them all. */
-export const MAX_DRILLED_TILES = 256;
+export const MAX_DRILLED_TILES = 128;
 
 /** Small communes are labelled only when zoomed in, so low-zoom tiles stay light. */
 export function labelMinZoom(layer: string, population: number): number {
@@ -110,7 +116,7 @@ export class LayerIndex {
         }),
       ),
     };
-    const common = { maxZoom: MAX_ZOOM, indexMaxZoom: INDEX_MAX_ZOOM, extent: EXTENT };
+    const common = { maxZoom: MAX_ZOOM, indexMaxZoom: INDEX_MAX_ZOOM, indexMaxPoints: INDEX_MAX_POINTS, extent: EXTENT };
     this.shapes = new TrimmableIndex(new GeoJSONVT(shapes, { ...common, tolerance: TOLERANCE, buffer: 64 }));
     this.labels = new TrimmableIndex(new GeoJSONVT(labels, { ...common, buffer: 0 }));
   }

@@ -102,9 +102,18 @@ export class TileStore {
     return this.cutter.close();
   }
 
+  private key(layers: string[], z: number, x: number, y: number): string {
+    return `${layers.map((l) => `${l}@${this.version(l)}`).join(',')}/${z}/${x}/${y}`;
+  }
+
+  /** A tile already encoded: the tile, null (nothing there), or undefined when it must be cut. */
+  cached(layers: string[], z: number, x: number, y: number): EncodedTile | null | undefined {
+    return this.cache.get(this.key(layers, z, x, y));
+  }
+
   /** The encoded tile of several layers; null when no layer has anything there. */
   async tile(layers: string[], z: number, x: number, y: number): Promise<EncodedTile | null> {
-    const key = `${layers.map((l) => `${l}@${this.version(l)}`).join(',')}/${z}/${x}/${y}`;
+    const key = this.key(layers, z, x, y);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     // several visitors asking for the same new tile share one cut

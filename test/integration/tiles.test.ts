@@ -89,6 +89,22 @@ describe.each(backends())('tiles on $name', (backend) => {
     expect(vt.layers.commune!.length).toBeGreaterThan(10);
   });
 
+  it('answers a tile already encoded with the same bytes and headers, gzipped or not', async () => {
+    const path = `/tiles/${encodeURIComponent('{commune,epci}')}/${TILES.z8}.mvt`;
+    const first = await get(path, { 'accept-encoding': 'gzip' }); // cut, through Express
+    const again = await get(path, { 'accept-encoding': 'gzip' }); // from the cache, before Express
+    const plain = await get(path, { 'accept-encoding': 'identity' });
+    const [a, b, c] = await Promise.all([first, again, plain].map(async (r) => new Uint8Array(await r.arrayBuffer())));
+    expect(Buffer.from(b!).equals(Buffer.from(a!))).toBe(true);
+    expect(Buffer.from(c!).equals(Buffer.from(a!))).toBe(true);
+    for (const h of ['etag', 'cache-control', 'content-type', 'vary']) expect(again.headers.get(h), h).toBe(first.headers.get(h));
+    expect(again.headers.get('content-encoding')).toBe('gzip');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(decode(c!.buffer as ArrayBuffer).layers.epci!.length).toBeGreaterThan(3);
+    // a request the cache cannot answer still gets its French problem
+    expect((await get(`/tiles/commune/5/40/11.mvt`)).status).toBe(400);
+  });
+
   it('keeps few tiles below the pre-cut pyramid, and cuts them again to the same bytes', async () => {
     // A store that forgets drilled tiles past 4 per index and caches almost nothing, so
     // that every tile is cut again from the pyramid: the bytes must not change.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { inject } from 'vitest';
-import { createApp } from '../../server/app.ts';
+import { createServer } from '../../server/app.ts';
 import { TileStore } from '../../server/tiles/store.ts';
 import { openDb, type Db } from '../../server/db/db.ts';
 
@@ -43,8 +43,7 @@ export interface TestServer {
 export async function startTestServer(b: Backend, options: { clientDir?: string } = {}): Promise<TestServer> {
   const db = await openBackend(b);
   const tiles = new TileStore(db);
-  const app = createApp({ db, logger: pino({ level: 'silent' }), tiles, ...options });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createServer({ db, logger: pino({ level: 'silent' }), tiles, ...options }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
