@@ -39,8 +39,16 @@ export type VtTile = NonNullable<ReturnType<GeoJSONVT['getTile']>>;
  * geojson-vt's types, `tileIndex` and `tileCoords` are not: the integration test of the
  * tile store (tiles cut again after trimming give the same bytes) fails if they move.
  */
+interface InternalTile {
+  z: number;
+  x: number;
+  y: number;
+  source: unknown;
+  features: object[];
+}
+
 interface TileIndexInternals {
-  tiles: Record<string, { z: number; source: unknown }>;
+  tiles: Record<string, InternalTile>;
   tileCoords: { id: number }[];
 }
 
@@ -51,16 +59,37 @@ function internals(index: GeoJSONVT): TileIndexInternals {
 }
 
 /**
- * A geojson-vt index that can go back to the pyramid it had once built. Cutting a tile
- * below the pyramid creates its ancestors and their siblings, and takes the source
- * geometry off the ancestors it splits; trimming deletes every tile the pyramid did not
- * have and gives the pyramid's tiles their source back.
+ * A geojson-vt index that keeps to the pyramid it built, give or take `limit` tiles.
+ * - Cutting a tile below the pyramid creates its ancestors and their siblings, and takes
+ *   the source geometry off the ancestors it splits; trimming deletes every tile the
+ *   pyramid did not have and gives the pyramid's tiles their source back.
+ * - geojson-vt turns a tile it returns into tile coordinates in place, one small array per
+ *   point, which would stay in the pyramid for good (and slow every garbage collection):
+ *   a pyramid tile is returned as a copy, and the pyramid keeps its compact geometry.
  */
 class TrimmableIndex {
   private readonly pyramid: Map<string, unknown>;
+  /** Pyramid tile ids by "z/x/y". */
+  private readonly pyramidIds: Map<string, string>;
 
-  constructor(readonly index: GeoJSONVT) {
-    this.pyramid = new Map(Object.entries(internals(index).tiles).map(([id, tile]) => [id, tile.source]));
+  constructor(private readonly index: GeoJSONVT) {
+    const tiles = Object.entries(internals(index).tiles);
+    this.pyramid = new Map(tiles.map(([id, tile]) => [id, tile.source]));
+    this.pyramidIds = new Map(tiles.map(([id, tile]) => [`${tile.z}/${tile.x}/${tile.y}`, id]));
+  }
+
+  getTile(z: number, x: number, y: number): VtTile | null {
+    const id = this.pyramidIds.get(`${z}/${x}/${y}`);
+    if (id === undefined) return this.index.getTile(z, x, y);
+    const tiles = internals(this.index).tiles;
+    const kept = tiles[id]!;
+    // the copy's features are new objects: their geometry is replaced, the pyramid's is not
+    tiles[id] = { ...kept, features: kept.features.map((f) => ({ ...f })) };
+    try {
+      return this.index.getTile(z, x, y);
+    } finally {
+      tiles[id] = kept;
+    }
   }
 
   /** Tiles cut since the index was built or last trimmed. */
@@ -124,9 +153,9 @@ export class LayerIndex {
   /** This layer's parts of a tile: `<layer>` for shapes, `<layer>-label` for the labels shown at this zoom. */
   parts(z: number, x: number, y: number): Record<string, VtTile> {
     const parts: Record<string, VtTile> = {};
-    const shapes = this.shapes.index.getTile(z, x, y);
+    const shapes = this.shapes.getTile(z, x, y);
     if (shapes?.features.length) parts[this.layer] = shapes;
-    const labels = this.labels.index.getTile(z, x, y);
+    const labels = this.labels.getTile(z, x, y);
     const visible = labels?.features.filter((f: { tags?: Record<string, unknown> | null }) => Number(f.tags?.minzoom ?? 0) <= z) ?? [];
     if (labels && visible.length) parts[`${this.layer}-label`] = { ...labels, features: visible };
     this.shapes.trim(this.maxDrilledTiles);
