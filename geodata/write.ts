@@ -152,6 +152,8 @@ export async function writeDataset(tx: Queryable, data: Dataset, { layers, progr
 
   await derivePerimeters(tx, 'atlas_next', ['departement', 'arrondissement', 'region', 'petr', 'pnr'], progress);
 
+  // running servers forget every tile and cached analysis once the transaction commits
+  await tx.exec(`INSERT INTO public.data_change (layer) VALUES (NULL)`);
   await tx.exec(`ALTER SCHEMA atlas RENAME TO atlas_previous;
     ALTER SCHEMA atlas_next RENAME TO atlas;
     DROP SCHEMA atlas_previous CASCADE;`);

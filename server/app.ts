@@ -26,6 +26,7 @@ import { searchRoutes } from './routes/search.ts';
 import { territoryRoutes } from './routes/territories.ts';
 import { tileEndpoint, type TileEndpoint } from './routes/tiles.ts';
 import { TileStore } from './tiles/store.ts';
+import { DataVersion, watchDataChanges } from './data-changes.ts';
 
 export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -36,7 +37,11 @@ export interface AppDeps {
   clientDir?: string;
   basemapStyleUrl?: string | null;
   tilesUrl?: string | null;
+  /** How often the server reads public.data_change for imports made by other processes. */
+  dataChangeIntervalMs?: number;
 }
+
+const DATA_CHANGE_INTERVAL_MS = 5_000;
 
 /** One log line per request. */
 function logRequest(logger: Logger, method: string, url: string, status: number, start: bigint): void {
@@ -47,18 +52,25 @@ function logRequest(logger: Logger, method: string, url: string, status: number,
 /** The HTTP server: tiles already encoded are answered here, everything else by Express. */
 export function createServer(deps: AppDeps): http.Server {
   const tiles = deps.tiles ?? new TileStore(deps.db);
+  const version = new DataVersion(tiles);
   const endpoint = tileEndpoint(deps.db, tiles);
-  const app = createApp({ ...deps, tiles }, endpoint);
-  return http.createServer((req, res) => {
+  const app = createApp({ ...deps, tiles }, { tileRoutes: endpoint, version });
+  const server = http.createServer((req, res) => {
     const start = process.hrtime.bigint();
     if (endpoint.fastLane(req, res)) logRequest(deps.logger, req.method!, req.url!, res.statusCode, start);
     else void app(req, res);
   });
+  const watcher = watchDataChanges(deps.db, (layer) => version.changed(layer), {
+    intervalMs: deps.dataChangeIntervalMs ?? DATA_CHANGE_INTERVAL_MS,
+    onError: (err) => deps.logger.error({ err }, 'reading public.data_change failed'),
+  });
+  server.on('close', () => watcher.stop());
+  return server;
 }
 
 export function createApp(
   { db, logger, tiles = new TileStore(db), clientDir = CLIENT_DIST, basemapStyleUrl = null, tilesUrl = null }: AppDeps,
-  tileRoutes: TileEndpoint = tileEndpoint(db, tiles),
+  { tileRoutes = tileEndpoint(db, tiles), version = new DataVersion(tiles) }: { tileRoutes?: TileEndpoint; version?: DataVersion } = {},
 ) {
   const app = express();
   app.disable('x-powered-by');
@@ -73,12 +85,7 @@ export function createApp(
   app.use(tileRoutes.middleware);
   app.use(express.json({ limit: '1mb' }));
 
-  // Every write bumps the data version: analyses cached against an older one are dropped.
-  let dataVersion = 0;
-  const changed = (layer: string) => {
-    dataVersion++;
-    tiles.invalidate(layer);
-  };
+  const changed = (layer: string) => version.changed(layer);
   const editor = registryEditor({ db, onSchemesChanged: () => changed('scheme') });
   const api = express.Router();
   api.use(sessionMiddleware(db));
@@ -95,7 +102,7 @@ export function createApp(
     registryTransferRoutes(db, editor),
     perimeterImportRoutes(db, changed),
     compareRoutes(db),
-    gapRoutes(db, () => dataVersion),
+    gapRoutes(db, () => version.current),
     loadRoutes(db),
   );
   api.use(unknownRoute);

@@ -82,6 +82,8 @@ export async function replaceLayer(
   await tx.query(SQL.deleteMemberships, [layer.id]);
   await tx.query(SQL.deletePerimeters, [layer.id]);
   await tx.query(SQL.layer, [layer.id, layer.name, layer.kind, layer.vintage, layer.source, layer.licence, layer.fictif, layer.sort]);
+  // running servers forget this layer's tiles once the transaction commits
+  await tx.query(`INSERT INTO public.data_change (layer) VALUES ($1)`, [layer.id]);
 
   const invalid: WriteResult['invalid'] = [];
   await batches(plan.features.map((f) => ({ code: f.code, idx: f.index, geometry: f.geometry })), async (json) => {

@@ -1,0 +1,66 @@
+// Follows public.data_change, where every import leaves a row: a running server learns of
+// an import made by another process (`npm run import`) and forgets the tiles and cached
+// analyses of the layers it replaced.
+import type { Queryable } from './db/db.ts';
+import type { TileStore } from './tiles/store.ts';
+
+/**
+ * What the data looks like now: a number that every write bumps (analyses cached against
+ * an older one are dropped) and the tile store to tell which layer changed.
+ */
+export class DataVersion {
+  private value = 0;
+
+  constructor(private readonly tiles: TileStore) {}
+
+  get current(): number {
+    return this.value;
+  }
+
+  /** A layer changed (null: all of them). */
+  changed(layer: string | null): void {
+    this.value++;
+    this.tiles.invalidate(layer ?? undefined);
+  }
+}
+
+export interface DataChangeWatcher {
+  /** Reads the rows written since the last check and reports each changed layer (null: all). */
+  check(): Promise<void>;
+  stop(): void;
+}
+
+export function watchDataChanges(
+  db: Queryable,
+  onChange: (layer: string | null) => void,
+  { intervalMs, onError }: { intervalMs: number; onError: (err: unknown) => void },
+): DataChangeWatcher {
+  // changes before the server started are already in what it loads
+  let last: Promise<number> = db
+    .query<{ id: number }>(`SELECT coalesce(max(id), 0)::int AS id FROM public.data_change`)
+    .then((rows) => rows[0]?.id ?? 0);
+  let running = false;
+
+  const check = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const since = await last;
+      const rows = await db.query<{ id: number; layer: string | null }>(
+        `SELECT id, layer FROM public.data_change WHERE id > $1 ORDER BY id`,
+        [since],
+      );
+      if (rows.length === 0) return;
+      last = Promise.resolve(rows.at(-1)!.id);
+      const layers = new Set(rows.map((r) => r.layer));
+      if (layers.has(null)) onChange(null);
+      else for (const layer of layers) onChange(layer);
+    } finally {
+      running = false;
+    }
+  };
+
+  const timer = setInterval(() => void check().catch(onError), intervalMs);
+  timer.unref();
+  return { check, stop: () => clearInterval(timer) };
+}
