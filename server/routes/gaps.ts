@@ -1,6 +1,6 @@
 // Coverage gaps. GET /api/gaps?layer=cls&within=departement:46: communes of the zone
 // covered by no perimeter of the layer (CSV or GeoJSON on request).
-// GET /api/gaps/qpv?within=…: priority neighbourhoods covered by neither an ASV nor a CLS.
+// GET /api/gaps/qpv?within=…[&format=csv]: priority neighbourhoods covered by neither an ASV nor a CLS.
 import { Router } from 'express';
 import { z } from 'zod';
 import { coverageGaps } from '../analysis/gaps.ts';
@@ -95,9 +95,26 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
   });
 
   router.get('/gaps/qpv', async (req, res) => {
-    const { within } = z.object({ within: withinSchema }).parse(req.query);
+    const { within, format } = z
+      .object({ within: withinSchema, format: z.enum(['json', 'csv'], { message: 'format attendu : json ou csv' }).default('json') })
+      .parse(req.query);
     const zone = await resolveZone(db, within);
     const { total, uncovered } = await qpvWithoutScheme(db, zone?.layer ?? null, zone?.code ?? null);
+    if (format === 'csv') {
+      const csv = toCsv(
+        [
+          { key: 'code', label: 'code_qpv' },
+          { key: 'name', label: 'nom_qpv' },
+          { key: 'generation', label: 'generation' },
+          { key: 'communes', label: 'communes' },
+          { key: 'population', label: 'population' },
+        ],
+        uncovered.map((q) => ({ ...q, communes: q.communes.join(' ') })),
+      );
+      const file = `qpv-sans-asv-ni-cls-${zone ? `${zone.layer}-${zone.code}` : 'france'}.csv`.replace(/[^A-Za-z0-9._-]/g, '_');
+      res.type('text/csv; charset=utf-8').attachment(file).send(csv);
+      return;
+    }
     res.json({
       within: zone,
       qpvCount: total,

@@ -9,6 +9,7 @@ import { entanglementByLayer } from '../analysis/entanglement.ts';
 import { toCsv } from '../export/csv.ts';
 import { codeSchema, layerIdSchema, resolveLayer } from '../layers.ts';
 import { overlapsWith } from '../queries/analysis.ts';
+import { listLayers } from '../queries/layers.ts';
 import {
   communeAt,
   communeMemberships,
@@ -24,6 +25,10 @@ import {
 const paramsSchema = z.object({ layer: layerIdSchema, code: codeSchema });
 const formatSchema = z.object({
   format: z.enum(['json', 'csv', 'geojson'], { message: 'format attendu : json, csv ou geojson' }).default('json'),
+});
+
+const csvFormatSchema = z.object({
+  format: z.enum(['json', 'csv'], { message: 'format attendu : json ou csv' }).default('json'),
 });
 
 const round = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
@@ -145,7 +150,38 @@ export function territoryRoutes(db: Db): Router {
     const r = await resolveTerritory(db, req, '/entanglement');
     if (r.redirect) return res.redirect(301, r.redirect);
     const t = r.territory!;
+    const { format } = csvFormatSchema.parse(req.query);
     const layers = entanglementByLayer(await overlapsWith(db, t.layer, t.code)).filter((l) => l.layer !== t.layer || t.layer === 'scheme');
+    if (format === 'csv') {
+      const names = new Map((await listLayers(db)).map((l) => [l.id, l.name]));
+      const csv = toCsv(
+        [
+          { key: 'layer', label: 'couche' },
+          { key: 'type', label: 'type' },
+          { key: 'code', label: 'code_unite' },
+          { key: 'name', label: 'unite' },
+          { key: 'shareOfTerritory', label: 'part_du_territoire' },
+          { key: 'insideShare', label: 'part_de_l_unite_dedans' },
+          { key: 'cut', label: 'coupee' },
+          { key: 'data', label: 'donnees' },
+        ],
+        layers.flatMap((l) =>
+          l.units.map((u) => ({
+            layer: names.get(l.layer) ?? l.layer,
+            type: u.type,
+            code: u.code,
+            name: u.name,
+            shareOfTerritory: round(u.shareOfTerritory, 4),
+            insideShare: round(u.insideShare, 4),
+            cut: u.cut ? 'oui' : 'non',
+            data: u.fictif ? 'exemple fictif' : 'réelles',
+          })),
+        ),
+      );
+      const file = `enchevetrement-${t.layer}-${t.code}.csv`.replace(/[^A-Za-z0-9._-]/g, '_');
+      res.type('text/csv; charset=utf-8').attachment(file).send(csv);
+      return;
+    }
     res.json({
       territory: { layer: t.layer, code: t.code, name: t.name, type: t.type, population: round(t.population, 0), communeCount: t.communeCount },
       method:

@@ -188,11 +188,11 @@ describe('analysis views', () => {
     await waitForMap(page);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-entanglement.png') });
 
-    // its units export to CSV (made in the browser, the server's CSV format)
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV' }).click()]);
+    // its units export to CSV (the server's export of the same analysis)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV' }).click()]);
     expect(download.suggestedFilename()).toBe('enchevetrement-scheme-cls-grand-quercy.csv');
     const csv = fs.readFileSync((await download.path())!, 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('\uFEFFcouche;code_unite;unite;part_du_territoire;part_de_l_unite_dedans;coupee;donnees');
+    expect(csv.split('\r\n')[0]).toBe('\uFEFFcouche;type;code_unite;unite;part_du_territoire;part_de_l_unite_dedans;coupee;donnees');
     expect(csv.split('\r\n').filter((l) => l.startsWith('Intercommunalités (EPCI);'))).toHaveLength(7);
 
         // drawn on the map on demand: its units coloured, their list opened

@@ -1,5 +1,6 @@
 // Analyses on the real data, on every backend: compare, entanglement, gaps, load.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsvRecords } from '../../geodata/readers/csv.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 
 describe.each(backends())('analyses on $name', (backend) => {
@@ -92,6 +93,30 @@ describe.each(backends())('analyses on $name', (backend) => {
       const schemes = lille.layers.find((l: any) => l.layer === 'scheme');
       expect(schemes.units.find((u: any) => u.code === 'ptsm-arrondissement-lille').shareOfTerritory).toBe(1);
     });
+
+    it('exports every unit of every layer as CSV, with the figures of the JSON', async () => {
+      const r = await json('/api/territories/scheme/cls-grand-quercy/entanglement');
+      const res = await get('/api/territories/scheme/cls-grand-quercy/entanglement?format=csv');
+      expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(res.headers.get('content-disposition')).toMatch(/enchevetrement-scheme-cls-grand-quercy\.csv/);
+      const [header, ...rows] = parseCsvRecords((await res.text()).replace(/^\uFEFF/, ''), ';');
+      expect(header).toEqual(['couche', 'type', 'code_unite', 'unite', 'part_du_territoire', 'part_de_l_unite_dedans', 'coupee', 'donnees']);
+      const units = r.layers.flatMap((l: any) => l.units);
+      expect(rows).toHaveLength(units.length);
+      const cahors = rows.find((row) => row[2] === '200023737')!;
+      const [epciLayer] = await server.db.query<{ name: string }>(`SELECT name FROM atlas.layer WHERE id = 'epci'`);
+      expect(cahors[0]).toBe(epciLayer!.name);
+      const unit = units.find((u: any) => u.code === '200023737');
+      expect(Number(cahors[4]!.replace(',', '.'))).toBe(unit.shareOfTerritory); // French decimal comma
+      expect(cahors[5]).toBe('1');
+      expect(cahors[6]).toBe('non');
+      expect(cahors[7]).toBe('réelles');
+      // fictitious example units say so in the export too
+      const fictif = units.filter((u: any) => u.fictif).map((u: any) => u.code);
+      expect(fictif.length).toBeGreaterThan(0);
+      for (const row of rows.filter((row) => fictif.includes(row[2]))) expect(row[7]).toBe('exemple fictif');
+      await problem('/api/territories/scheme/cls-grand-quercy/entanglement?format=geojson', 400, /json ou csv/);
+    });
   });
 
   describe('coverage gaps', () => {
@@ -127,6 +152,12 @@ describe.each(backends())('analyses on $name', (backend) => {
       expect(cergyQpv).toEqual([]); // Cergy has a CLS and an ASV
       expect(r.uncovered.count).toBeLessThan(r.qpvCount);
       expect(r.uncovered.count).toBeGreaterThan(0);
+      const csv = await get('/api/gaps/qpv?within=departement:95&format=csv');
+      expect(csv.headers.get('content-disposition')).toMatch(/qpv-sans-asv-ni-cls-departement-95\.csv/);
+      const [header, ...rows] = parseCsvRecords((await csv.text()).replace(/^\uFEFF/, ''), ';');
+      expect(header).toEqual(['code_qpv', 'nom_qpv', 'generation', 'communes', 'population']);
+      expect(rows.map((row) => row[0])).toEqual(r.uncovered.qpv.map((q: any) => q.code));
+      expect(rows.map((row) => row[3])).toEqual(r.uncovered.qpv.map((q: any) => q.communes.join(' ')));
     });
 
     it('rejects malformed zones and layers', async () => {

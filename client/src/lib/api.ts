@@ -253,9 +253,12 @@ function gapsQuery(layer: string, within: Zone): string {
 export const analysisUrls = {
   compare: (perimeters: { layer: string; code: string }[], format?: 'csv' | 'geojson') =>
     `/api/compare?${perimeters.map((p) => `p=${ref(p)}`).join('&')}${format ? `&format=${format}` : ''}`,
-  entanglement: (layer: string, code: string) => `/api/territories/${seg(layer)}/${seg(code)}/entanglement`,
+  entanglement: (layer: string, code: string, format?: 'csv') => `/api/territories/${seg(layer)}/${seg(code)}/entanglement${format ? `?format=${format}` : ''}`,
   gaps: (layer: string, within: Zone, format?: 'csv' | 'geojson') => `/api/gaps?${gapsQuery(layer, within)}${format ? `&format=${format}` : ''}`,
-  qpvGaps: (within: Zone) => `/api/gaps/qpv${within === 'france' ? '' : `?within=${ref(within)}`}`,
+  qpvGaps: (within: Zone, format?: 'csv') => {
+    const query = [within === 'france' ? '' : `within=${ref(within)}`, format ? `format=${format}` : ''].filter(Boolean).join('&');
+    return `/api/gaps/qpv${query ? `?${query}` : ''}`;
+  },
   load: (schemes: string[], format?: 'csv') => `/api/load?${schemes.map((s) => `scheme=${seg(s)}`).join('&')}${format ? `&format=${format}` : ''}`,
 };
 
