@@ -18,16 +18,11 @@ export interface ImportReport {
   examples: ExampleReport;
 }
 
-export async function importReference(
-  db: Db,
-  geodataDir: string,
-  progress: (step: string) => void = () => {},
-): Promise<ImportReport> {
+export async function importReference(db: Db, geodataDir: string, progress: (step: string) => void = () => {}): Promise<ImportReport> {
   const started = Date.now();
-  const [run] = await db.query<{ id: number }>(
-    `INSERT INTO public.import_run (status, vintage) VALUES ('running', $1) RETURNING id`,
-    [COG_VINTAGE],
-  );
+  const [run] = await db.query<{ id: number }>(`INSERT INTO public.import_run (status, vintage) VALUES ('running', $1) RETURNING id`, [
+    COG_VINTAGE,
+  ]);
   try {
     const data: Dataset = buildReferenceDataset(sourceFiles(geodataDir), progress);
     await db.transaction((tx) => writeDataset(tx, data, { layers: REFERENCE_LAYERS, progress }));
@@ -38,11 +33,8 @@ export async function importReference(
        UNION ALL SELECT layer, count(*)::int FROM atlas.perimeter GROUP BY layer`,
     );
     const stored = new Map(counts.map((c) => [c.layer, c.n]));
-    const layers = Object.fromEntries(
-      Object.entries(data.report).map(([layer, r]) => [layer, { ...r, stored: stored.get(layer) ?? 0 }]),
-    );
-    const sum = (f: (r: LayerReport) => unknown[] | undefined) =>
-      Object.values(data.report).reduce((n, r) => n + (f(r)?.length ?? 0), 0);
+    const layers = Object.fromEntries(Object.entries(data.report).map(([layer, r]) => [layer, { ...r, stored: stored.get(layer) ?? 0 }]));
+    const sum = (f: (r: LayerReport) => unknown[] | undefined) => Object.values(data.report).reduce((n, r) => n + (f(r)?.length ?? 0), 0);
     const report: ImportReport = {
       vintage: COG_VINTAGE,
       durationMs: Date.now() - started,
@@ -71,7 +63,8 @@ export function formatReport(r: ImportReport): string {
   const lines = [`Import terminé en ${(r.durationMs / 1000).toFixed(1)} s (COG ${r.vintage})`];
   for (const [layer, l] of Object.entries(r.layers)) {
     lines.push(`  ${layer.padEnd(15)} ${String(l.stored).padStart(6)} lignes`);
-    for (const p of l.partial ?? []) lines.push(`      membre partiel ${p.code} (part ${p.share.toFixed(2)}, anciens codes ${p.listed.join(', ')})`);
+    for (const p of l.partial ?? [])
+      lines.push(`      membre partiel ${p.code} (part ${p.share.toFixed(2)}, anciens codes ${p.listed.join(', ')})`);
     if (l.rekeyed?.length) lines.push(`      codes recodés : ${l.rekeyed.map((x) => `${x.from}→${x.to}`).join(', ')}`);
     if (l.unknown?.length) lines.push(`      codes inconnus : ${l.unknown.join(', ')}`);
     for (const w of l.warnings ?? []) lines.push(`      ${w}`);

@@ -28,10 +28,7 @@ export function buildReferenceDataset(files: SourceFiles, progress: (step: strin
   progress('historique du COG');
   const passages = readPassages(files.passage);
   const aliases = communeAliases(passages, decoupage, current);
-  const cog = buildCogIndex(
-    current,
-    aliases.map((a) => ({ from: a.oldCode, to: a.code })).concat(passages),
-  );
+  const cog = buildCogIndex(current, aliases.map((a) => ({ from: a.oldCode, to: a.code })).concat(passages));
 
   progress('EPCI, départements, régions, arrondissements');
   const admin = administrativeLayers(communes, decoupage);

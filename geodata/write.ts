@@ -124,14 +124,18 @@ export async function writeDataset(tx: Queryable, data: Dataset, { layers, progr
   for (const t of TABLES) await tx.exec(`CREATE TABLE atlas_next.${t} (LIKE atlas.${t} INCLUDING ALL)`);
 
   progress(`écriture de ${data.communes.length} communes`);
-  await insertBatches(tx, SQL.layer, layers, (l, ) => ({ ...l, sort: layers.indexOf(l) }));
+  await insertBatches(tx, SQL.layer, layers, (l) => ({ ...l, sort: layers.indexOf(l) }));
   await insertBatches(tx, SQL.commune, data.communes, (c) => ({ ...c, search_key: searchKey(c.name) }));
   await tx.query(deriveSql('atlas_next').communeArea);
   await insertBatches(tx, SQL.alias, data.aliases, (a) => ({ old_code: a.oldCode, code: a.code, kind: a.kind, name: a.name }));
 
   progress(`écriture de ${data.perimeters.length} périmètres et ${data.memberships.length} appartenances`);
   // Schemes come from the registry (seeded from the reference CSV the first time).
-  await seedRegistryIfEmpty(tx, data.schemes, data.memberships.filter((m) => m.layer === 'scheme'));
+  await seedRegistryIfEmpty(
+    tx,
+    data.schemes,
+    data.memberships.filter((m) => m.layer === 'scheme'),
+  );
   const perimeters = data.perimeters.filter((p) => p.layer !== 'scheme');
   const memberships = data.memberships.filter((m) => m.layer !== 'scheme');
   await insertBatches(tx, SQL.perimeter, perimeters, (p) => ({
@@ -147,8 +151,11 @@ export async function writeDataset(tx: Queryable, data: Dataset, { layers, progr
   // Layers other imports own (CPTS, sectors…) survive a reference re-import.
   await tx.query(`INSERT INTO atlas_next.layer SELECT * FROM atlas.layer WHERE id <> ALL($1::text[])`, [owned]);
   await tx.query(`INSERT INTO atlas_next.perimeter SELECT * FROM atlas.perimeter WHERE layer <> ALL($1::text[])`, [owned]);
-  await tx.query(`INSERT INTO atlas_next.membership SELECT m.* FROM atlas.membership m
-    JOIN atlas_next.commune c ON c.code = m.commune WHERE m.layer <> ALL($1::text[])`, [owned]);
+  await tx.query(
+    `INSERT INTO atlas_next.membership SELECT m.* FROM atlas.membership m
+    JOIN atlas_next.commune c ON c.code = m.commune WHERE m.layer <> ALL($1::text[])`,
+    [owned],
+  );
 
   await derivePerimeters(tx, 'atlas_next', ['departement', 'arrondissement', 'region', 'petr', 'pnr'], progress);
 

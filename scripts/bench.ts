@@ -47,7 +47,14 @@ const TSX = ['--import', 'tsx'];
 const log = (s: string) => console.log(`[bench] ${s}`);
 const children: Child[] = [];
 
-async function start(name: string, script: string, port: number, env: Record<string, string | undefined>, readyPath: string, readyTimeoutMs = 120_000) {
+async function start(
+  name: string,
+  script: string,
+  port: number,
+  env: Record<string, string | undefined>,
+  readyPath: string,
+  readyTimeoutMs = 120_000,
+) {
   // node --import tsx rather than the tsx CLI: one process, so its RSS is the server's own
   const child = await startChild({
     name,
@@ -106,7 +113,9 @@ async function warmRuns(baseUrl: string, list: TileRequest[]) {
   const out = [];
   for (const c of CONNECTIONS) {
     const r = await runWrk({ baseUrl, paths, connections: c, durationS: DURATION_S, workDir: WORK_DIR });
-    log(`  ${c} conn: ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(1)} ms, errors ${r.errors + r.timeouts}`);
+    log(
+      `  ${c} conn: ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(1)} ms, errors ${r.errors + r.timeouts}`,
+    );
     out.push(r);
   }
   return out;
@@ -170,7 +179,9 @@ async function main() {
 
   log(`database ${DB_URL.replace(/:[^:@/]*@/, ':***@')}`);
   const db = await prepareDb({ url: DB_URL, geodataDir: GEODATA_DIR, log });
-  const [pv] = await db.query<{ v: string }>(`SELECT 'PostgreSQL ' || current_setting('server_version') || ', PostGIS ' || postgis_lib_version() AS v`);
+  const [pv] = await db.query<{ v: string }>(
+    `SELECT 'PostgreSQL ' || current_setting('server_version') || ', PostGIS ' || postgis_lib_version() AS v`,
+  );
   machine.postgis = pv!.v;
   const list = await buildTileList(db);
   const byZoom: Record<string, number> = {};
@@ -243,8 +254,19 @@ async function main() {
   if (!args['no-pglite']) {
     log(`embedded database (PGlite, ${path.relative(ROOT, PGLITE_DIR)})…`);
     await (await prepareDb({ dataDir: PGLITE_DIR, geodataDir: GEODATA_DIR, log })).close();
-    const lite = await start('server-pglite', 'server/main.ts', PORTS.pglite, { DATABASE_URL: '', DATA_DIR: PGLITE_DIR, LOG_LEVEL: 'info' }, '/api/health', 600_000);
-    const cold = await coldPass(lite.url, list.filter((r) => r.z <= 8), 120);
+    const lite = await start(
+      'server-pglite',
+      'server/main.ts',
+      PORTS.pglite,
+      { DATABASE_URL: '', DATA_DIR: PGLITE_DIR, LOG_LEVEL: 'info' },
+      '/api/health',
+      600_000,
+    );
+    const cold = await coldPass(
+      lite.url,
+      list.filter((r) => r.z <= 8),
+      120,
+    );
     log(`  tiles cold (z5–z8): ${cold.totalS.toFixed(1)} s, first ${cold.firstMs.toFixed(0)} ms`);
     apiPglite = await apiTimings(lite.url);
     pgliteTiles = { cold, memory: memoryOf(lite.proc.pid!) };
@@ -269,10 +291,18 @@ async function main() {
     startedAt: startedAt.toISOString(),
     durationS: (Date.now() - startedAt.getTime()) / 1000,
     machine,
-    settings: { database: DB_URL.replace(/:[^:@/]*@/, ':***@'), wrkDurationS: DURATION_S, connections: CONNECTIONS.join(','), apiN: API_N, coldLimitS: COLD_LIMIT_S },
+    settings: {
+      database: DB_URL.replace(/:[^:@/]*@/, ':***@'),
+      wrkDurationS: DURATION_S,
+      connections: CONNECTIONS.join(','),
+      apiN: API_N,
+      coldLimitS: COLD_LIMIT_S,
+    },
     tileList: { paths: list.length, tiles: list.length / LAYER_SETS.length, byZoom },
     servers,
-    memory: allLayers ? { afterAllLayersMb: allLayers.rssMb, peakMb: oursMem?.peakMb ?? allLayers.peakMb, rssAfterLoadMb: afterLoad?.rssMb ?? Number.NaN } : null,
+    memory: allLayers
+      ? { afterAllLayersMb: allLayers.rssMb, peakMb: oursMem?.peakMb ?? allLayers.peakMb, rssAfterLoadMb: afterLoad?.rssMb ?? Number.NaN }
+      : null,
     api: { postgis: apiPostgis, pglite: apiPglite },
     pgliteTiles,
     edit: { http: editHttp, inProcess },
@@ -293,7 +323,9 @@ try {
   fs.rmSync(WORK_DIR, { recursive: true, force: true });
   // nproc / free for the record, as the issue asks
   try {
-    log(`nproc ${execFileSync('nproc').toString().trim()}; ${execFileSync('free', ['-h']).toString().split('\n')[1]?.replace(/\s+/g, ' ')}`);
+    log(
+      `nproc ${execFileSync('nproc').toString().trim()}; ${execFileSync('free', ['-h']).toString().split('\n')[1]?.replace(/\s+/g, ' ')}`,
+    );
   } catch {
     /* not Linux */
   }

@@ -50,7 +50,10 @@ try {
     outDir,
     minZoom: int('minzoom', values.minzoom),
     maxZoom: int('maxzoom', values.maxzoom),
-    only: values.only?.split(',').map((s) => s.trim()).filter(Boolean),
+    only: values.only
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     log: (line) => console.log(`  ${line}`),
   });
   const bytes = archives.reduce((s, a) => s + a.bytes, 0);

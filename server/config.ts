@@ -13,7 +13,10 @@ const schema = z.object({
   /** Optional remote MapLibre style for the basemap; empty = fully offline map. */
   BASEMAP_STYLE_URL: z.string().url().optional(),
   /** Optional base URL of PMTiles archives (npm run export:tiles) served statically. */
-  TILES_URL: z.string().regex(/^(https?:\/\/|\/)[^\s]*$/, { message: 'URL absolue ou chemin commençant par /' }).optional(),
+  TILES_URL: z
+    .string()
+    .regex(/^(https?:\/\/|\/)[^\s]*$/, { message: 'URL absolue ou chemin commençant par /' })
+    .optional(),
 });
 
 export type Config = {

@@ -48,8 +48,10 @@ export function errorHandler(log: (err: unknown, req: { method: string; url: str
     let problem: HttpError;
     if (err instanceof HttpError) problem = err;
     else if (err instanceof ZodError) problem = new HttpError(400, describeZodError(err));
-    else if ((err as { type?: string }).type === 'entity.parse.failed') problem = badRequest('Le corps de la requête n’est pas un JSON valide.');
-    else if ((err as { type?: string }).type === 'entity.too.large') problem = new HttpError(413, 'Le corps de la requête est trop volumineux.');
+    else if ((err as { type?: string }).type === 'entity.parse.failed')
+      problem = badRequest('Le corps de la requête n’est pas un JSON valide.');
+    else if ((err as { type?: string }).type === 'entity.too.large')
+      problem = new HttpError(413, 'Le corps de la requête est trop volumineux.');
     else {
       log(err, req);
       problem = new HttpError(500, 'Une erreur inattendue est survenue ; elle a été consignée.');

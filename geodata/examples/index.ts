@@ -155,7 +155,11 @@ export function buildExamples(communes: readonly CommuneUnit[], adjacency: Reado
 function examplePlan(perimeters: ExamplePerimeter[]): WritePlan {
   return {
     kind: 'list',
-    perimeters: perimeters.map((p) => ({ code: p.code, name: p.name, attrs: { departement: p.departement, generateur: 'geodata/examples' } })),
+    perimeters: perimeters.map((p) => ({
+      code: p.code,
+      name: p.name,
+      attrs: { departement: p.departement, generateur: 'geodata/examples' },
+    })),
     memberships: perimeters.flatMap((p) => p.communes.map((commune) => ({ code: p.code, commune, share: 1 }))),
     features: [],
   };
@@ -214,7 +218,7 @@ export function formatExampleReport(r: ExampleReport): string {
     const text = {
       generated: `${l.perimeters} périmètres, ${fmt(l.communes)} communes, de ${fmt(l.population?.min ?? 0)} à ${fmt(l.population?.max ?? 0)} habitants`,
       'real-data-kept': 'données réelles présentes : exemples non générés',
-      'no-communes': 'aucune commune chargée : lancez d\'abord l\'import de référence',
+      'no-communes': "aucune commune chargée : lancez d'abord l'import de référence",
     }[l.status];
     lines.push(`  ${l.id.padEnd(20)} ${text}`);
   }

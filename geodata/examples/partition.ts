@@ -78,10 +78,11 @@ export function partition(units: readonly Unit[], adjacency: ReadonlyMap<string,
   const alive = new Set(groups.map((g) => g.order));
   const adjacentGroups = (g: Group & { order: number }) => {
     const out = new Set<number>();
-    for (const m of g.members) for (const n of neighbours(m)) {
-      const k = groupOf.get(n);
-      if (k !== undefined && k !== g.order) out.add(k);
-    }
+    for (const m of g.members)
+      for (const n of neighbours(m)) {
+        const k = groupOf.get(n);
+        if (k !== undefined && k !== g.order) out.add(k);
+      }
     return [...out];
   };
   const centre = (g: Group) => {
@@ -124,17 +125,22 @@ export function partition(units: readonly Unit[], adjacency: ReadonlyMap<string,
 }
 
 /** Rook adjacency of groups, from the adjacency of their units. */
-export function groupAdjacency(groups: readonly Group[], adjacency: ReadonlyMap<string, ReadonlySet<string>>, key: (g: Group, i: number) => string) {
+export function groupAdjacency(
+  groups: readonly Group[],
+  adjacency: ReadonlyMap<string, ReadonlySet<string>>,
+  key: (g: Group, i: number) => string,
+) {
   const owner = new Map<string, string>();
   groups.forEach((g, i) => g.members.forEach((m) => owner.set(m, key(g, i))));
   const out = new Map<string, Set<string>>();
   groups.forEach((g, i) => {
     const k = key(g, i);
     const set = new Set<string>();
-    for (const m of g.members) for (const n of adjacency.get(m) ?? []) {
-      const o = owner.get(n);
-      if (o !== undefined && o !== k) set.add(o);
-    }
+    for (const m of g.members)
+      for (const n of adjacency.get(m) ?? []) {
+        const o = owner.get(n);
+        if (o !== undefined && o !== k) set.add(o);
+      }
     out.set(k, set);
   });
   return out;

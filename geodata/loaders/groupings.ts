@@ -23,7 +23,10 @@ export function loadPnr(table: CsvTable, cog: CogIndex, vintage: string): Loaded
   const memberships: MembershipRow[] = [];
   const report: LayerReport = { rows: 0, rekeyed: [], unknown: [], partial: [] };
   for (const [code, rows] of groupBy(table.rows, 'code_perimetre')) {
-    const r = rekeyList(cog, rows.map((row) => row.insee_com ?? ''));
+    const r = rekeyList(
+      cog,
+      rows.map((row) => row.insee_com ?? ''),
+    );
     perimeters.push({
       layer: 'pnr',
       code,

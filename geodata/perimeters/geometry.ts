@@ -42,7 +42,9 @@ export function cleanPolygonal(g: Geometry | null | undefined): CleanResult {
   if (!g) return { reason: 'géométrie absente' };
   if (g.type === 'Polygon') {
     const p = cleanPolygon(g.coordinates);
-    return p ? { geometry: { type: 'Polygon', coordinates: p.rings }, closed: p.closed } : { reason: 'polygone dégénéré ou coordonnées non numériques' };
+    return p
+      ? { geometry: { type: 'Polygon', coordinates: p.rings }, closed: p.closed }
+      : { reason: 'polygone dégénéré ou coordonnées non numériques' };
   }
   if (g.type === 'MultiPolygon') {
     if (!Array.isArray(g.coordinates)) return { reason: 'coordonnées absentes' };
@@ -55,7 +57,9 @@ export function cleanPolygonal(g: Geometry | null | undefined): CleanResult {
         closed += p.closed;
       }
     }
-    return polys.length ? { geometry: { type: 'MultiPolygon', coordinates: polys }, closed } : { reason: 'multipolygone sans polygone utilisable' };
+    return polys.length
+      ? { geometry: { type: 'MultiPolygon', coordinates: polys }, closed }
+      : { reason: 'multipolygone sans polygone utilisable' };
   }
   if (g.type === 'GeometryCollection') {
     const polys: Position[][][] = [];

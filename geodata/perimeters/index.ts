@@ -49,11 +49,15 @@ export function detectFormat(file: string, head: Uint8Array): FileFormat {
   if (/\.(geo)?json(\.gz)?$/.test(lower)) return 'geojson';
   if (/\.(csv|txt)$/.test(lower)) return 'csv';
   if (lower.endsWith('.shp') || lower.endsWith('.dbf')) {
-    throw new PerimeterImportError('Un shapefile s\'importe zippé : mettez le .shp, le .shx, le .dbf et le .prj dans une archive .zip.');
+    throw new PerimeterImportError("Un shapefile s'importe zippé : mettez le .shp, le .shx, le .dbf et le .prj dans une archive .zip.");
   }
-  if (/\.(xlsx?|ods)$/.test(lower)) throw new PerimeterImportError('Classeur tableur : enregistrez la feuille au format CSV (séparateur ; ou ,).');
+  if (/\.(xlsx?|ods)$/.test(lower))
+    throw new PerimeterImportError('Classeur tableur : enregistrez la feuille au format CSV (séparateur ; ou ,).');
   if (head[0] === 0x50 && head[1] === 0x4b) return 'shapefile';
-  const text = new TextDecoder('latin1').decode(head).replace(/^\uFEFF|^ï»¿/, '').trimStart();
+  const text = new TextDecoder('latin1')
+    .decode(head)
+    .replace(/^\uFEFF|^ï»¿/, '')
+    .trimStart();
   if (text.startsWith('{') || (head[0] === 0x1f && head[1] === 0x8b)) return 'geojson';
   return 'csv';
 }
@@ -63,11 +67,19 @@ export async function loadCogContext(db: Queryable): Promise<{ cog: CogIndex; co
   const communes = await db.query<{ code: string; name: string; region: string; departement: string }>(
     `SELECT code, name, region, departement FROM atlas.commune ORDER BY code`,
   );
-  const aliases = await db.query<{ old_code: string; code: string }>(`SELECT old_code, code FROM atlas.commune_alias ORDER BY old_code, code`);
+  const aliases = await db.query<{ old_code: string; code: string }>(
+    `SELECT old_code, code FROM atlas.commune_alias ORDER BY old_code, code`,
+  );
   // A commune nouvelle keeps the code of one of its former communes: it counts among them.
-  const passages: Passage[] = [...communes.map((c) => ({ from: c.code, to: c.code })), ...aliases.map((a) => ({ from: a.old_code, to: a.code }))];
+  const passages: Passage[] = [
+    ...communes.map((c) => ({ from: c.code, to: c.code })),
+    ...aliases.map((a) => ({ from: a.old_code, to: a.code })),
+  ];
   return {
-    cog: buildCogIndex(communes.map((c) => c.code), passages),
+    cog: buildCogIndex(
+      communes.map((c) => c.code),
+      passages,
+    ),
     communes: new Map(communes.map((c) => [c.code, { name: c.name, region: c.region, departement: c.departement }])),
   };
 }
@@ -85,7 +97,9 @@ function checkFile(file: string, maxBytes: number): number {
   if (!stat.isFile()) throw new PerimeterImportError(`${file} n'est pas un fichier.`);
   if (stat.size === 0) throw new PerimeterImportError('Le fichier est vide.');
   if (stat.size > maxBytes) {
-    throw new PerimeterImportError(`Fichier trop volumineux : ${formatMb(stat.size)} (limite ${formatMb(maxBytes)}). Découpez-le (par région, par exemple).`);
+    throw new PerimeterImportError(
+      `Fichier trop volumineux : ${formatMb(stat.size)} (limite ${formatMb(maxBytes)}). Découpez-le (par région, par exemple).`,
+    );
   }
   return maxBytes;
 }
@@ -179,7 +193,9 @@ export async function importPerimeters(db: Db, options: PerimeterImportOptions):
   } catch (err) {
     report.status = 'rejected';
     report.errors.push(
-      err instanceof PerimeterImportError ? err.message : `Échec de l'écriture (${(err as Error).message}) : les données précédentes sont intactes.`,
+      err instanceof PerimeterImportError
+        ? err.message
+        : `Échec de l'écriture (${(err as Error).message}) : les données précédentes sont intactes.`,
     );
   }
   report.durationMs = Date.now() - started;

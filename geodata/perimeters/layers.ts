@@ -60,6 +60,7 @@ export function resolvePerimeterLayer(choice: string, name?: string): { layer: P
   if (!layer) {
     throw new PerimeterImportError(`Couche inconnue : « ${choice} ». Couches possibles : ${LAYER_CHOICES.join(', ')}.`);
   }
-  const warnings = name?.trim() && name.trim() !== layer.name ? [`--name ignoré : la couche « ${layer.id} » s'appelle « ${layer.name} ».`] : [];
+  const warnings =
+    name?.trim() && name.trim() !== layer.name ? [`--name ignoré : la couche « ${layer.id} » s'appelle « ${layer.name} ».`] : [];
   return { layer, warnings };
 }

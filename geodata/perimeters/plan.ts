@@ -108,13 +108,13 @@ export const emptyReport = (rowsRead: number, rowsIgnored: Ignored[], warnings: 
   warnings: [...warnings],
 });
 
-
 function nameWarnings(names: Map<string, Set<string>>): string[] {
   const warnings: string[] = [];
   const formulas: string[] = [];
   for (const [code, set] of names) {
     const list = [...set];
-    if (list.length > 1) warnings.push(`Périmètre ${code} : plusieurs noms (${list.map((n) => `« ${n} »`).join(', ')}) ; le premier est retenu.`);
+    if (list.length > 1)
+      warnings.push(`Périmètre ${code} : plusieurs noms (${list.map((n) => `« ${n} »`).join(', ')}) ; le premier est retenu.`);
     if (FORMULA_START.test(list[0]!)) formulas.push(code);
   }
   if (formulas.length) {

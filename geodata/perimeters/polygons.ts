@@ -55,7 +55,10 @@ export function collectFeatures(
       `Aucun polygone utilisable parmi ${raw.length} objets (${[...new Set(ignored.map((x) => x.reason))].join(' ; ')}).`,
     );
   }
-  checkWgs84Bounds(features.map((f) => f.geometry), crs.label);
+  checkWgs84Bounds(
+    features.map((f) => f.geometry),
+    crs.label,
+  );
   if (!fields.code && fields.name) warnings.push(`Pas d'attribut de code : codes formés à partir des noms (« ${fields.name} »).`);
   if (!fields.code && !fields.name) {
     warnings.push(`Ni code ni nom parmi les attributs (${keys.join(', ') || 'aucun'}) : objets numérotés OBJET-1, OBJET-2…`);

@@ -16,8 +16,7 @@ export interface Crs {
 }
 
 const RGF93 = '+ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs';
-const utm = (zone: number, south: boolean, datum: string) =>
-  `+proj=utm +zone=${zone}${south ? ' +south' : ''} ${datum} +units=m +no_defs`;
+const utm = (zone: number, south: boolean, datum: string) => `+proj=utm +zone=${zone}${south ? ' +south' : ''} ${datum} +units=m +no_defs`;
 const WGS84_DATUM = '+datum=WGS84';
 const GRS80 = '+ellps=GRS80 +towgs84=0,0,0,0,0,0,0';
 
@@ -59,8 +58,9 @@ export function crsFromEpsg(code: number, source: string): Crs {
   const known = KNOWN_CRS[code];
   if (!known) {
     throw new PerimeterImportError(
-      `Projection inconnue : EPSG:${code} (${source}). Systèmes reconnus : ${Object.keys(KNOWN_CRS).map((c) => `EPSG:${c}`).join(', ')}. ` +
-        'Reprojetez le fichier en WGS84 (EPSG:4326) ou en Lambert-93 (EPSG:2154).',
+      `Projection inconnue : EPSG:${code} (${source}). Systèmes reconnus : ${Object.keys(KNOWN_CRS)
+        .map((c) => `EPSG:${c}`)
+        .join(', ')}. ` + 'Reprojetez le fichier en WGS84 (EPSG:4326) ou en Lambert-93 (EPSG:2154).',
     );
   }
   return { ...known };
@@ -102,8 +102,11 @@ export function crsFromPrj(wkt: string): Crs {
   const lcc = /Lambert_Conformal_Conic/i.test(text);
   if (
     /Lambert[ _-]?93/i.test(name) ||
-    (lcc && close(num(text, 'Standard_Parallel_1'), 49) && close(num(text, 'Standard_Parallel_2'), 44) &&
-      close(num(text, 'False_Easting'), 700000) && close(num(text, 'False_Northing'), 6600000))
+    (lcc &&
+      close(num(text, 'Standard_Parallel_1'), 49) &&
+      close(num(text, 'Standard_Parallel_2'), 44) &&
+      close(num(text, 'False_Easting'), 700000) &&
+      close(num(text, 'False_Northing'), 6600000))
   ) {
     return { ...KNOWN_CRS[2154]! };
   }
@@ -116,7 +119,11 @@ export function crsFromPrj(wkt: string): Crs {
       `Projection inconnue : « ${name} » (fichier .prj). Reprojetez la couche en Lambert-93 (EPSG:2154) ou en WGS84 (EPSG:4326).`,
     );
   }
-  return { label: `${name} (d'après le .prj)`, def: text, warning: `Projection « ${name} » reconnue par proj4 d'après le .prj : vérifiez la position des périmètres.` };
+  return {
+    label: `${name} (d'après le .prj)`,
+    def: text,
+    warning: `Projection « ${name} » reconnue par proj4 d'après le .prj : vérifiez la position des périmètres.`,
+  };
 }
 
 /** A function from the source system to WGS84 longitude/latitude. */

@@ -40,8 +40,10 @@ export function readList(bytes: Uint8Array, options: ListReadOptions = {}): List
   } catch (err) {
     throw new PerimeterImportError(`CSV illisible : ${(err as Error).message}.`);
   }
+  // control characters are exactly what this check looks for
+  // eslint-disable-next-line no-control-regex
   if (/[\u0001-\u0008\u000b\u000c\u000e-\u001f]/.test(table.header.join(''))) {
-    throw new PerimeterImportError('Encodage non reconnu : l\'en-tête contient des caractères de contrôle (fichier binaire ?).');
+    throw new PerimeterImportError("Encodage non reconnu : l'en-tête contient des caractères de contrôle (fichier binaire ?).");
   }
   if (table.header.length < 2) {
     throw new PerimeterImportError(
@@ -50,13 +52,25 @@ export function readList(bytes: Uint8Array, options: ListReadOptions = {}): List
   }
   if (table.rows.length === 0) throw new PerimeterImportError('Le fichier ne contient aucune ligne de données (seulement un en-tête).');
 
-  const columns = detectListColumns(table.header, table.rows.slice(0, 200), {
-    code: options.codeField,
-    name: options.nameField,
-    commune: options.communeField,
-  }, options.isCommuneCode);
+  const columns = detectListColumns(
+    table.header,
+    table.rows.slice(0, 200),
+    {
+      code: options.codeField,
+      name: options.nameField,
+      commune: options.communeField,
+    },
+    options.isCommuneCode,
+  );
   const warnings: string[] = [];
-  if (/Ã[©¨ª´®¯§‰]/.test(table.rows.slice(0, 200).map((r) => Object.values(r).join(' ')).join(' '))) {
+  if (
+    /Ã[©¨ª´®¯§‰]/.test(
+      table.rows
+        .slice(0, 200)
+        .map((r) => Object.values(r).join(' '))
+        .join(' '),
+    )
+  ) {
     warnings.push('Caractères suspects (« Ã© ») : le fichier a peut-être été converti deux fois en UTF-8.');
   }
 

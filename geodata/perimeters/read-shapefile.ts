@@ -11,21 +11,38 @@ import type { PolygonInput } from './types.ts';
 import { listZip, type ZipEntry } from './zip.ts';
 
 const SHAPE_TYPES: Record<number, string> = {
-  0: 'vide', 1: 'points', 3: 'lignes', 5: 'polygones', 8: 'multipoints',
-  11: 'points', 13: 'lignes', 15: 'polygones', 18: 'multipoints',
-  21: 'points', 23: 'lignes', 25: 'polygones', 28: 'multipoints', 31: 'multipatch',
+  0: 'vide',
+  1: 'points',
+  3: 'lignes',
+  5: 'polygones',
+  8: 'multipoints',
+  11: 'points',
+  13: 'lignes',
+  15: 'polygones',
+  18: 'multipoints',
+  21: 'points',
+  23: 'lignes',
+  25: 'polygones',
+  28: 'multipoints',
+  31: 'multipatch',
 };
 
 /** TextDecoder label for the .dbf: from the .cpg, else the language driver byte, else UTF-8 if it decodes. */
 export function dbfEncoding(dbf: Uint8Array, cpg: string | undefined): { label: string; warning?: string } {
   if (cpg !== undefined) {
-    const c = cpg.trim().toUpperCase().replace(/^ANSI\s*/, '');
+    const c = cpg
+      .trim()
+      .toUpperCase()
+      .replace(/^ANSI\s*/, '');
     const label = /^\d{3,4}$/.test(c) ? `windows-${c}` : c === '88591' ? 'iso-8859-1' : c;
     try {
       new TextDecoder(label);
       return { label: label.toLowerCase() };
     } catch {
-      return { ...dbfEncoding(dbf, undefined), warning: `Encodage du .cpg inconnu (« ${cpg.trim()} ») : encodage détecté automatiquement.` };
+      return {
+        ...dbfEncoding(dbf, undefined),
+        warning: `Encodage du .cpg inconnu (« ${cpg.trim()} ») : encodage détecté automatiquement.`,
+      };
     }
   }
   const ldid = dbf[29];
@@ -43,11 +60,16 @@ function pickLayer(entries: ZipEntry[]) {
   const files = entries.filter((e) => !e.name.includes('__MACOSX/') && !/(^|\/)\._/.test(e.name));
   const shps = files.filter((e) => /\.shp$/i.test(e.name));
   if (shps.length === 0) {
-    const names = files.map((e) => e.name).slice(0, 10).join(', ');
+    const names = files
+      .map((e) => e.name)
+      .slice(0, 10)
+      .join(', ');
     throw new PerimeterImportError(`Aucun fichier .shp dans l'archive (${names || 'archive vide'}).`);
   }
   if (shps.length > 1) {
-    throw new PerimeterImportError(`L'archive contient plusieurs couches (${shps.map((e) => e.name).join(', ')}) : une seule est attendue.`);
+    throw new PerimeterImportError(
+      `L'archive contient plusieurs couches (${shps.map((e) => e.name).join(', ')}) : une seule est attendue.`,
+    );
   }
   const base = shps[0]!.name.slice(0, -4).toLowerCase();
   const sibling = (ext: string) => files.find((e) => e.name.toLowerCase() === `${base}.${ext}`);
@@ -56,11 +78,14 @@ function pickLayer(entries: ZipEntry[]) {
 
 export function readShapefileZip(bytes: Uint8Array, options: FieldOptions & { maxBytes?: number } = {}): PolygonInput {
   if (bytes.length === 0) throw new PerimeterImportError('Le fichier est vide.');
-  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw new PerimeterImportError("Ce fichier n'est pas une archive ZIP (un shapefile zippé est attendu).");
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+    throw new PerimeterImportError("Ce fichier n'est pas une archive ZIP (un shapefile zippé est attendu).");
   const layer = pickLayer(listZip(bytes, options.maxBytes));
   const name = layer.shp.name;
   if (!layer.prj) {
-    throw new PerimeterImportError(`Fichier .prj absent à côté de ${name} : la projection est inconnue. Ajoutez le .prj fourni avec la couche.`);
+    throw new PerimeterImportError(
+      `Fichier .prj absent à côté de ${name} : la projection est inconnue. Ajoutez le .prj fourni avec la couche.`,
+    );
   }
   const crs = crsFromPrj(new TextDecoder('latin1').decode(layer.prj.read()));
   const shp = layer.shp.read();

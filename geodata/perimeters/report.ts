@@ -31,7 +31,8 @@ export function emptyImportReport(file: string): PerimeterImportReport {
 }
 
 const LIMIT = 15;
-const list = (items: string[]) => (items.length > LIMIT ? `${items.slice(0, LIMIT).join(', ')}… (+${items.length - LIMIT})` : items.join(', '));
+const list = (items: string[]) =>
+  items.length > LIMIT ? `${items.slice(0, LIMIT).join(', ')}… (+${items.length - LIMIT})` : items.join(', ');
 const pct = (share: number) =>
   share < 0.1 ? `${(share * 100).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} %` : `${Math.round(share * 100)} %`;
 
@@ -39,10 +40,12 @@ export function formatPerimeterReport(r: PerimeterImportReport): string {
   const lines: string[] = [];
   const title = {
     imported: 'Import des périmètres terminé',
-    'dry-run': 'Essai à blanc (rien n\'a été écrit)',
-    rejected: 'Import refusé : rien n\'a été modifié',
+    'dry-run': "Essai à blanc (rien n'a été écrit)",
+    rejected: "Import refusé : rien n'a été modifié",
   }[r.status];
-  lines.push(`${title} — ${r.file}${r.layer ? ` → couche « ${r.layer.name} » (${r.layer.id})` : ''} en ${(r.durationMs / 1000).toFixed(1)} s`);
+  lines.push(
+    `${title} — ${r.file}${r.layer ? ` → couche « ${r.layer.name} » (${r.layer.id})` : ''} en ${(r.durationMs / 1000).toFixed(1)} s`,
+  );
   for (const e of r.errors) lines.push(`  ERREUR : ${e}`);
   const src = Object.entries(r.source).filter(([, v]) => v);
   if (r.format) lines.push(`  format : ${r.format}${src.length ? ` (${src.map(([k, v]) => `${k} : ${v}`).join(' ; ')})` : ''}`);
@@ -65,7 +68,9 @@ export function formatPerimeterReport(r: PerimeterImportReport): string {
     lines.push(`  communes dans plusieurs périmètres : ${list(r.sharedCommunes.map((s) => `${s.commune} (${s.perimeters.join(', ')})`))}`);
   }
   if (r.outsideRegion.length) {
-    lines.push(`  communes hors de la région déclarée : ${list(r.outsideRegion.map((o) => `${o.commune} ${o.name} (région ${o.region})`))}`);
+    lines.push(
+      `  communes hors de la région déclarée : ${list(r.outsideRegion.map((o) => `${o.commune} ${o.name} (région ${o.region})`))}`,
+    );
   }
   if (r.emptyPerimeters.length) lines.push(`  périmètres sans commune, ignorés : ${list(r.emptyPerimeters)}`);
   if (r.invalidGeometries.length) {
@@ -76,7 +81,9 @@ export function formatPerimeterReport(r: PerimeterImportReport): string {
   for (const w of r.warnings) lines.push(`  attention : ${w}`);
   if (r.replaced && r.status !== 'rejected') {
     const verb = r.status === 'imported' ? 'remplacés' : 'seraient remplacés';
-    lines.push(`  périmètres précédents ${verb} : ${r.replaced.perimeters}${r.replaced.fictif ? ` (dont ${r.replaced.fictif} exemples fictifs)` : ''}`);
+    lines.push(
+      `  périmètres précédents ${verb} : ${r.replaced.perimeters}${r.replaced.fictif ? ` (dont ${r.replaced.fictif} exemples fictifs)` : ''}`,
+    );
   }
   return lines.join('\n');
 }

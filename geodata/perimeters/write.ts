@@ -86,13 +86,22 @@ export async function replaceLayer(
   await tx.query(`INSERT INTO public.data_change (layer) VALUES ($1)`, [layer.id]);
 
   const invalid: WriteResult['invalid'] = [];
-  await batches(plan.features.map((f) => ({ code: f.code, idx: f.index, geometry: f.geometry })), async (json) => {
-    const rows = await tx.query<{ code: string; feature: number; reason: string }>(SQL.invalid, [json]);
-    invalid.push(...rows.map((r) => ({ perimeter: r.code, feature: r.feature, reason: r.reason })));
-  });
+  await batches(
+    plan.features.map((f) => ({ code: f.code, idx: f.index, geometry: f.geometry })),
+    async (json) => {
+      const rows = await tx.query<{ code: string; feature: number; reason: string }>(SQL.invalid, [json]);
+      invalid.push(...rows.map((r) => ({ perimeter: r.code, feature: r.feature, reason: r.reason })));
+    },
+  );
 
   await batches(
-    plan.perimeters.map((p) => ({ code: p.code, name: p.name, attrs: p.attrs, geometry: p.geometry ?? null, search_key: searchKey(p.name) })),
+    plan.perimeters.map((p) => ({
+      code: p.code,
+      name: p.name,
+      attrs: p.attrs,
+      geometry: p.geometry ?? null,
+      search_key: searchKey(p.name),
+    })),
     (json) => tx.query(SQL.perimeter, [layer.id, layer.fictif, json]),
   );
   await batches(plan.memberships, (json) => tx.query(SQL.membership, [layer.id, json]));

@@ -26,11 +26,13 @@ export function listZip(bytes: Uint8Array, maxEntryBytes = 512 * 1024 * 1024): Z
   if (eocd < 0) throw new PerimeterImportError('Archive ZIP illisible (répertoire central introuvable : fichier tronqué ?).');
   const count = view.getUint16(eocd + 10, true);
   const cdOffset = view.getUint32(eocd + 16, true);
-  if (count === 0xffff || cdOffset === 0xffffffff) throw new PerimeterImportError('Archive ZIP64 non prise en charge : recompressez la couche en ZIP classique.');
+  if (count === 0xffff || cdOffset === 0xffffffff)
+    throw new PerimeterImportError('Archive ZIP64 non prise en charge : recompressez la couche en ZIP classique.');
   const entries: ZipEntry[] = [];
   let p = cdOffset;
   for (let k = 0; k < count; k++) {
-    if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL) throw new PerimeterImportError('Archive ZIP illisible (répertoire central corrompu).');
+    if (p + 46 > bytes.length || view.getUint32(p, true) !== CENTRAL)
+      throw new PerimeterImportError('Archive ZIP illisible (répertoire central corrompu).');
     const flags = view.getUint16(p + 8, true);
     const method = view.getUint16(p + 10, true);
     const compressed = view.getUint32(p + 20, true);
@@ -48,7 +50,8 @@ export function listZip(bytes: Uint8Array, maxEntryBytes = 512 * 1024 * 1024): Z
       size,
       read() {
         if (flags & 1) throw new PerimeterImportError(`Archive chiffrée (${name}) : fournissez une archive sans mot de passe.`);
-        if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL) throw new PerimeterImportError(`Archive ZIP illisible (${name}).`);
+        if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL)
+          throw new PerimeterImportError(`Archive ZIP illisible (${name}).`);
         const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
         const data = bytes.subarray(start, start + compressed);
         if (data.length < compressed) throw new PerimeterImportError(`Archive ZIP tronquée (${name}).`);

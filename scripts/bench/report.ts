@@ -64,10 +64,18 @@ export function judge(r: Omit<BenchResults, 'targets'>): BenchResults['targets']
   const m64 = at64(mapserver);
   if (o64 && m64) {
     const x = o64.rps / m64.rps;
-    t.push({ target: 'warm tiles ≥ 5× MapServer requests/s (64 connections)', value: `${f(x)}× (${f(o64.rps, 0)} vs ${f(m64.rps, 0)})`, pass: x >= 5 });
+    t.push({
+      target: 'warm tiles ≥ 5× MapServer requests/s (64 connections)',
+      value: `${f(x)}× (${f(o64.rps, 0)} vs ${f(m64.rps, 0)})`,
+      pass: x >= 5,
+    });
   }
   if (ours) {
-    t.push({ target: 'cold tiles p99 < 200 ms at z5 (all communes of France)', value: `${f(ours.cold.z5CommunesP99Ms)} ms`, pass: ours.cold.z5CommunesP99Ms < 200 });
+    t.push({
+      target: 'cold tiles p99 < 200 ms at z5 (all communes of France)',
+      value: `${f(ours.cold.z5CommunesP99Ms)} ms`,
+      pass: ours.cold.z5CommunesP99Ms < 200,
+    });
   }
   const gaps = api('gaps national (cls)');
   if (gaps) t.push({ target: 'national gap analysis < 300 ms (p99)', value: `${f(gaps.p99Ms)} ms`, pass: gaps.p99Ms < 300 });
@@ -92,8 +100,16 @@ export function formatResults(r: BenchResults): string {
   const m = r.machine;
   lines.push(`Millefeuille benchmark — ${r.startedAt} — ${f(r.durationS, 0)} s`);
   lines.push(`machine: ${m.cpus} CPU (${m.cpuModel}), ${m.memory} RAM; ${m.node}; ${m.postgis}; ${m.mapserver}; ${m.wrk}`);
-  lines.push(`load average (1 min) at start ${m.loadStart}, at end ${m.loadEnd}${Number(m.loadStart) > Number(m.cpus) / 2 ? ' — the machine was busy with other work: latencies are pessimistic' : ''}`);
-  lines.push(`tile list: ${r.tileList.paths} requests (${r.tileList.tiles} tiles × communes, EPCI, schemes, composite), z5–z12: ${Object.entries(r.tileList.byZoom).map(([z, n]) => `z${z} ${n}`).join(', ')}`);
+  lines.push(
+    `load average (1 min) at start ${m.loadStart}, at end ${m.loadEnd}${Number(m.loadStart) > Number(m.cpus) / 2 ? ' — the machine was busy with other work: latencies are pessimistic' : ''}`,
+  );
+  lines.push(
+    `tile list: ${r.tileList.paths} requests (${r.tileList.tiles} tiles × communes, EPCI, schemes, composite), z5–z12: ${Object.entries(
+      r.tileList.byZoom,
+    )
+      .map(([z, n]) => `z${z} ${n}`)
+      .join(', ')}`,
+  );
   const ours = r.servers.find((s) => s.name === 'ours');
   const peers = r.servers.filter((s) => s.name !== 'ours');
   const widths = [30, 17, ...peers.flatMap(() => [26, 8])];
@@ -103,24 +119,95 @@ export function formatResults(r: BenchResults): string {
     for (const w of ours.warm) {
       const c = w.connections;
       const pw = peers.map((p) => p.warm.find((x) => x.connections === c));
-      lines.push(row([`warm ${c} conn: req/s`, f(w.rps, 0), ...pw.flatMap((x) => [x ? f(x.rps, 1) : '—', x ? ratio(w.rps / x.rps) : '—'])], widths));
-      lines.push(row([`   p50 / p99 ms`, `${f(w.p50Ms, 2)} / ${f(w.p99Ms, 1)}`, ...pw.flatMap((x) => [x ? `${f(x.p50Ms)} / ${f(x.p99Ms)}` : '—', x ? ratio(x.p99Ms / w.p99Ms) : '—'])], widths));
-      lines.push(row([`   kB/request, errors`, `${f(w.bytesPerRequest / 1024)}, ${w.errors + w.timeouts}`, ...pw.flatMap((x) => [x ? `${f(x.bytesPerRequest / 1024)}, ${x.errors + x.timeouts}` : '—', x ? ratio(x.bytesPerRequest / w.bytesPerRequest) : '—'])], widths));
+      lines.push(
+        row([`warm ${c} conn: req/s`, f(w.rps, 0), ...pw.flatMap((x) => [x ? f(x.rps, 1) : '—', x ? ratio(w.rps / x.rps) : '—'])], widths),
+      );
+      lines.push(
+        row(
+          [
+            `   p50 / p99 ms`,
+            `${f(w.p50Ms, 2)} / ${f(w.p99Ms, 1)}`,
+            ...pw.flatMap((x) => [x ? `${f(x.p50Ms)} / ${f(x.p99Ms)}` : '—', x ? ratio(x.p99Ms / w.p99Ms) : '—']),
+          ],
+          widths,
+        ),
+      );
+      lines.push(
+        row(
+          [
+            `   kB/request, errors`,
+            `${f(w.bytesPerRequest / 1024)}, ${w.errors + w.timeouts}`,
+            ...pw.flatMap((x) => [
+              x ? `${f(x.bytesPerRequest / 1024)}, ${x.errors + x.timeouts}` : '—',
+              x ? ratio(x.bytesPerRequest / w.bytesPerRequest) : '—',
+            ]),
+          ],
+          widths,
+        ),
+      );
     }
     const c = ours.cold;
     const pc = peers.map((p) => p.cold);
-    lines.push(row(['cold first pass: total s', `${f(c.totalS)}`, ...pc.flatMap((x) => [`${f(x.totalS)}${x.cutShort ? ` (${x.completed}/${x.requests}, cut)` : ''}`, x.cutShort ? '—' : ratio(x.totalS / c.totalS)])], widths));
-    lines.push(row(['   p50 / p99 ms', `${f(c.p50Ms)} / ${f(c.p99Ms)}`, ...pc.flatMap((x) => [`${f(x.p50Ms)} / ${f(x.p99Ms)}`, ratio(x.p99Ms / c.p99Ms)])], widths));
+    lines.push(
+      row(
+        [
+          'cold first pass: total s',
+          `${f(c.totalS)}`,
+          ...pc.flatMap((x) => [
+            `${f(x.totalS)}${x.cutShort ? ` (${x.completed}/${x.requests}, cut)` : ''}`,
+            x.cutShort ? '—' : ratio(x.totalS / c.totalS),
+          ]),
+        ],
+        widths,
+      ),
+    );
+    lines.push(
+      row(
+        [
+          '   p50 / p99 ms',
+          `${f(c.p50Ms)} / ${f(c.p99Ms)}`,
+          ...pc.flatMap((x) => [`${f(x.p50Ms)} / ${f(x.p99Ms)}`, ratio(x.p99Ms / c.p99Ms)]),
+        ],
+        widths,
+      ),
+    );
     lines.push(row(['   first request ms', f(c.firstMs), ...pc.flatMap((x) => [f(x.firstMs), ratio(x.firstMs / c.firstMs)])], widths));
-    lines.push(row(['   z5 with communes: p99 ms', f(c.z5CommunesP99Ms), ...pc.flatMap((x) => [f(x.z5CommunesP99Ms), ratio(x.z5CommunesP99Ms / c.z5CommunesP99Ms)])], widths));
+    lines.push(
+      row(
+        [
+          '   z5 with communes: p99 ms',
+          f(c.z5CommunesP99Ms),
+          ...pc.flatMap((x) => [f(x.z5CommunesP99Ms), ratio(x.z5CommunesP99Ms / c.z5CommunesP99Ms)]),
+        ],
+        widths,
+      ),
+    );
     for (const z of Object.keys(c.byZoom)) {
       const o = c.byZoom[z]!;
-      lines.push(row([`   z${z} p50 / p99 ms`, `${f(o.p50Ms)} / ${f(o.p99Ms)}`, ...pc.flatMap((x) => {
-        const p = x.byZoom[z];
-        return [p ? `${f(p.p50Ms)} / ${f(p.p99Ms)}` : '—', p ? ratio(p.p99Ms / o.p99Ms) : '—'];
-      })], widths));
+      lines.push(
+        row(
+          [
+            `   z${z} p50 / p99 ms`,
+            `${f(o.p50Ms)} / ${f(o.p99Ms)}`,
+            ...pc.flatMap((x) => {
+              const p = x.byZoom[z];
+              return [p ? `${f(p.p50Ms)} / ${f(p.p99Ms)}` : '—', p ? ratio(p.p99Ms / o.p99Ms) : '—'];
+            }),
+          ],
+          widths,
+        ),
+      );
     }
-    lines.push(row(['   kB/request, errors', `${f(c.bytesPerRequest / 1024)}, ${c.errors}`, ...pc.flatMap((x) => [`${f(x.bytesPerRequest / 1024)}, ${x.errors}`, ratio(x.bytesPerRequest / c.bytesPerRequest)])], widths));
+    lines.push(
+      row(
+        [
+          '   kB/request, errors',
+          `${f(c.bytesPerRequest / 1024)}, ${c.errors}`,
+          ...pc.flatMap((x) => [`${f(x.bytesPerRequest / 1024)}, ${x.errors}`, ratio(x.bytesPerRequest / c.bytesPerRequest)]),
+        ],
+        widths,
+      ),
+    );
     const mem = (s: TileServerResult) => (s.memory ? `${f(s.memory.rssMb, 0)} (peak ${f(s.memory.peakMb, 0)})` : '—');
     lines.push(row(['server RSS MB', mem(ours), ...peers.flatMap((p) => [mem(p), ''])], widths));
   }
@@ -133,7 +220,9 @@ export function formatResults(r: BenchResults): string {
   }
   if (r.pgliteTiles) {
     const c = r.pgliteTiles.cold;
-    lines.push(`PGlite tiles, cold first pass: ${f(c.totalS)} s, p50/p99 ${f(c.p50Ms)} / ${f(c.p99Ms)} ms, first ${f(c.firstMs)} ms, z5 communes p99 ${f(c.z5CommunesP99Ms)} ms; RSS ${f(r.pgliteTiles.memory?.rssMb ?? Number.NaN, 0)} MB`);
+    lines.push(
+      `PGlite tiles, cold first pass: ${f(c.totalS)} s, p50/p99 ${f(c.p50Ms)} / ${f(c.p99Ms)} ms, first ${f(c.firstMs)} ms, z5 communes p99 ${f(c.z5CommunesP99Ms)} ms; RSS ${f(r.pgliteTiles.memory?.rssMb ?? Number.NaN, 0)} MB`,
+    );
   }
   lines.push('');
   const http = r.edit.http;
@@ -143,7 +232,9 @@ export function formatResults(r: BenchResults): string {
       : `edit → visible over HTTP (PATCH /api/schemes/:code, then the scheme tile until its ETag changes): ${http.map((e) => `${f(e.visibleMs, 0)} ms (PATCH ${f(e.patchMs, 0)})`).join(', ')}`,
   );
   if (r.edit.inProcess.length) {
-    lines.push(`index rebuild after TileStore.invalidate(layer), next tile (in process): ${r.edit.inProcess.map((e) => `${e.layer} ${f(e.ms, 0)} ms`).join(', ')}`);
+    lines.push(
+      `index rebuild after TileStore.invalidate(layer), next tile (in process): ${r.edit.inProcess.map((e) => `${e.layer} ${f(e.ms, 0)} ms`).join(', ')}`,
+    );
   }
   lines.push('');
   lines.push('TARGETS');

@@ -49,7 +49,10 @@ export async function buildTileList(db: Queryable): Promise<TileRequest[]> {
     }
   };
   for (const z of [5, 6, 7]) add(z, points);
-  add(8, points.filter((p) => p.region === REGION.code));
+  add(
+    8,
+    points.filter((p) => p.region === REGION.code),
+  );
   // a different stable sample per zoom: rotate the md5 order
   for (const z of [9, 10, 11, 12]) add(z, [...points.slice(z * 997), ...points.slice(0, z * 997)], SAMPLE_PER_ZOOM);
   tiles.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
@@ -60,7 +63,7 @@ export async function buildTileList(db: Queryable): Promise<TileRequest[]> {
 export function shuffled<T>(list: T[], seed = 42): T[] {
   const out = [...list];
   let s = seed >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];

@@ -58,9 +58,24 @@ export async function runWrk(opts: {
   const list = path.join(opts.workDir, 'paths.txt');
   fs.writeFileSync(script, LUA);
   fs.writeFileSync(list, opts.paths.join('\n') + '\n');
-  const args = ['-t', String(threads), '-c', String(opts.connections), '-d', `${opts.durationS}s`, '--timeout', '30s', '-s', script, opts.baseUrl];
+  const args = [
+    '-t',
+    String(threads),
+    '-c',
+    String(opts.connections),
+    '-d',
+    `${opts.durationS}s`,
+    '--timeout',
+    '30s',
+    '-s',
+    script,
+    opts.baseUrl,
+  ];
   const out = await new Promise<string>((resolve, reject) => {
-    const p = spawn('wrk', args, { env: { ...process.env, WRK_PATHS: list, WRK_THREADS: String(threads) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('wrk', args, {
+      env: { ...process.env, WRK_PATHS: list, WRK_THREADS: String(threads) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
     p.stdout.on('data', (c: Buffer) => (text += c.toString()));
     p.stderr.on('data', (c: Buffer) => (text += c.toString()));

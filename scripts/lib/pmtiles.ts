@@ -132,8 +132,17 @@ export function encodeHeader(h: {
   b.write('PMTiles', 0, 'ascii');
   b.writeUInt8(3, 7);
   const u64 = [
-    h.rootOffset, h.rootLength, h.metadataOffset, h.metadataLength, h.leafOffset, h.leafLength,
-    h.dataOffset, h.dataLength, h.addressedTiles, h.tileEntries, h.tileContents,
+    h.rootOffset,
+    h.rootLength,
+    h.metadataOffset,
+    h.metadataLength,
+    h.leafOffset,
+    h.leafLength,
+    h.dataOffset,
+    h.dataLength,
+    h.addressedTiles,
+    h.tileEntries,
+    h.tileContents,
   ];
   u64.forEach((v, i) => b.writeBigUInt64LE(BigInt(v), 8 + i * 8));
   b.writeUInt8(1, 96); // clustered: data written in TileId order
@@ -211,8 +220,16 @@ export class PmtilesWriter {
       tileContents: this.offsets.size,
     };
     const header = encodeHeader({
-      rootOffset, rootLength: root.length, metadataOffset, metadataLength: metadata.length,
-      leafOffset, leafLength: leaves.length, dataOffset, dataLength: this.dataLength, ...summary, info,
+      rootOffset,
+      rootLength: root.length,
+      metadataOffset,
+      metadataLength: metadata.length,
+      leafOffset,
+      leafLength: leaves.length,
+      dataOffset,
+      dataLength: this.dataLength,
+      ...summary,
+      info,
     });
     const out = fs.openSync(this.file, 'w');
     try {
@@ -220,7 +237,7 @@ export class PmtilesWriter {
       const input = fs.openSync(this.dataFile, 'r');
       try {
         const chunk = Buffer.alloc(1 << 20);
-        for (let n; (n = fs.readSync(input, chunk, 0, chunk.length, null)) > 0; ) fs.writeSync(out, chunk, 0, n);
+        for (let n; (n = fs.readSync(input, chunk, 0, chunk.length, null)) > 0;) fs.writeSync(out, chunk, 0, n);
       } finally {
         fs.closeSync(input);
       }

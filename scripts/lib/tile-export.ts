@@ -170,7 +170,8 @@ async function writeArchive(
 export async function exportTiles(db: Queryable, options: ExportOptions): Promise<ExportedArchive[]> {
   const minZoom = options.minZoom ?? 0;
   const maxZoom = options.maxZoom ?? 10;
-  if (!(minZoom >= 0 && maxZoom >= minZoom && maxZoom <= 14)) throw new Error(`zooms invalides : ${minZoom}–${maxZoom} (0 ≤ min ≤ max ≤ 14)`);
+  if (!(minZoom >= 0 && maxZoom >= minZoom && maxZoom <= 14))
+    throw new Error(`zooms invalides : ${minZoom}–${maxZoom} (0 ≤ min ≤ max ≤ 14)`);
   const store = options.store ?? new TileStore(db);
   const log = options.log ?? (() => {});
   const catalogue = new Map(

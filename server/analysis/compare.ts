@@ -106,8 +106,6 @@ export function comparePerimeters(perimeters: PerimeterInput[], facts: Map<strin
   }
   // Shared parts first (most perimeters), then in the order the perimeters were given.
   const rank = (p: ComparePart) => p.members.map((m) => order.get(m)!).join(',');
-  const sortedParts = [...parts.values()].sort(
-    (x, y) => y.members.length - x.members.length || rank(x).localeCompare(rank(y)),
-  );
+  const sortedParts = [...parts.values()].sort((x, y) => y.members.length - x.members.length || rank(x).localeCompare(rank(y)));
   return { parts: sortedParts, alignments };
 }

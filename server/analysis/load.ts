@@ -46,8 +46,7 @@ export function schemeLoad(communes: LoadCommune[], coordinationFte: number | nu
   const population = communes.reduce((s, c) => s + c.population * c.share, 0);
   const areaKm2 = communes.reduce((s, c) => s + c.areaKm2 * c.share, 0);
   const seat = bearerSeat ? communes.find((c) => c.code === bearerSeat) : undefined;
-  const central =
-    seat ?? [...communes].sort((a, b) => b.population - a.population || a.code.localeCompare(b.code))[0];
+  const central = seat ?? [...communes].sort((a, b) => b.population - a.population || a.code.localeCompare(b.code))[0];
   const withDistance = communes
     .map(({ lon, lat, ...c }) => ({ ...c, distanceKm: central ? round(haversineKm(central, { lon, lat })) : 0 }))
     .sort((a, b) => b.distanceKm - a.distanceKm || a.code.localeCompare(b.code));

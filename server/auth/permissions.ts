@@ -17,15 +17,7 @@ export interface SessionUser {
   schemes: string[];
 }
 
-export type Action =
-  | 'create'
-  | 'edit'
-  | 'close'
-  | 'referents'
-  | 'contacts'
-  | 'manage-users'
-  | 'import-registry'
-  | 'import-perimeters';
+export type Action = 'create' | 'edit' | 'close' | 'referents' | 'contacts' | 'manage-users' | 'import-registry' | 'import-perimeters';
 
 export interface SchemeScope {
   code: string;

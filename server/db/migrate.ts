@@ -11,9 +11,7 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
   await db.exec(
     'CREATE TABLE IF NOT EXISTS public.schema_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
   );
-  const done = new Set(
-    (await db.query<{ name: string }>('SELECT name FROM public.schema_migration')).map((r) => r.name),
-  );
+  const done = new Set((await db.query<{ name: string }>('SELECT name FROM public.schema_migration')).map((r) => r.name));
   const files = fs
     .readdirSync(dir)
     .filter((f) => /^\d{3}_.+\.sql$/.test(f))

@@ -114,7 +114,11 @@ export interface QpvGapRow {
 }
 
 /** QPV of a zone lying in no commune covered by an ASV or a CLS. */
-export async function qpvWithoutScheme(db: Queryable, zoneLayer: string | null, zoneCode: string | null): Promise<{ total: number; uncovered: QpvGapRow[] }> {
+export async function qpvWithoutScheme(
+  db: Queryable,
+  zoneLayer: string | null,
+  zoneCode: string | null,
+): Promise<{ total: number; uncovered: QpvGapRow[] }> {
   const rows = await db.query<QpvGapRow & { covered: boolean }>(
     `WITH q AS (
        SELECT p.code, p.name, p.subtype AS generation, round(p.population)::float8 AS population,

@@ -22,7 +22,9 @@ export async function listLayers(db: Queryable): Promise<LayerRow[]> {
 }
 
 export async function countSchemesByType(db: Queryable): Promise<{ type: string; count: number }[]> {
-  return db.query(`SELECT subtype AS type, count(*)::int AS count FROM atlas.perimeter WHERE layer = 'scheme' GROUP BY subtype ORDER BY subtype`);
+  return db.query(
+    `SELECT subtype AS type, count(*)::int AS count FROM atlas.perimeter WHERE layer = 'scheme' GROUP BY subtype ORDER BY subtype`,
+  );
 }
 
 export async function layerExists(db: Queryable, id: string): Promise<boolean> {

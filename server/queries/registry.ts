@@ -30,10 +30,9 @@ const RECORD = `s.code, s.type, s.name, s.bearer_type AS "bearerType", s.bearer_
             FROM registry.scheme_commune sc WHERE sc.scheme = s.code), '[]'::json) AS communes`;
 
 export async function getScheme(db: Queryable, code: string, forUpdate = false): Promise<SchemeRecord | null> {
-  const [row] = await db.query<SchemeRecord>(
-    `SELECT ${RECORD} FROM registry.scheme s WHERE s.code = $1 ${forUpdate ? 'FOR UPDATE' : ''}`,
-    [code],
-  );
+  const [row] = await db.query<SchemeRecord>(`SELECT ${RECORD} FROM registry.scheme s WHERE s.code = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [
+    code,
+  ]);
   return row ?? null;
 }
 
@@ -96,8 +95,21 @@ export async function insertScheme(tx: Queryable, s: SchemeFields): Promise<void
        status, end_date, coordination_fte, themes, signatories, source, remark)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::text[], $14, $15)`,
     [
-      s.code, s.type, s.name, s.bearerType, s.bearerName, s.perimeterRef, s.signatureDate, s.generation,
-      s.status, s.endDate, s.coordinationFte, s.themes, s.signatories, s.source, s.remark,
+      s.code,
+      s.type,
+      s.name,
+      s.bearerType,
+      s.bearerName,
+      s.perimeterRef,
+      s.signatureDate,
+      s.generation,
+      s.status,
+      s.endDate,
+      s.coordinationFte,
+      s.themes,
+      s.signatories,
+      s.source,
+      s.remark,
     ],
   );
 }
@@ -111,8 +123,22 @@ export async function updateScheme(tx: Queryable, s: SchemeFields, expectedVersi
        version = version + 1, updated_at = now()
      WHERE code = $1 AND version = $16 RETURNING version`,
     [
-      s.code, s.type, s.name, s.bearerType, s.bearerName, s.perimeterRef, s.signatureDate, s.generation,
-      s.status, s.endDate, s.coordinationFte, s.themes, s.signatories, s.source, s.remark, expectedVersion,
+      s.code,
+      s.type,
+      s.name,
+      s.bearerType,
+      s.bearerName,
+      s.perimeterRef,
+      s.signatureDate,
+      s.generation,
+      s.status,
+      s.endDate,
+      s.coordinationFte,
+      s.themes,
+      s.signatories,
+      s.source,
+      s.remark,
+      expectedVersion,
     ],
   );
   return rows.length === 1;
@@ -133,7 +159,15 @@ export async function bumpVersion(tx: Queryable, code: string): Promise<void> {
 
 export async function addHistory(
   tx: Queryable,
-  entry: { scheme: string; version: number; userId: number | null; userEmail: string | null; action: string; before: unknown; after: unknown },
+  entry: {
+    scheme: string;
+    version: number;
+    userId: number | null;
+    userEmail: string | null;
+    action: string;
+    before: unknown;
+    after: unknown;
+  },
 ) {
   await tx.query(
     `INSERT INTO registry.history (scheme, version, user_id, user_email, action, before, after)

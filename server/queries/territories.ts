@@ -55,10 +55,9 @@ export async function findCommune(db: Queryable, code: string): Promise<Territor
 
 /** Current commune code for a former one (merger, commune déléguée, arrondissement municipal). */
 export async function currentCommuneCode(db: Queryable, oldCode: string): Promise<string | null> {
-  const [row] = await db.query<{ code: string }>(
-    `SELECT code FROM atlas.commune_alias WHERE old_code = $1 ORDER BY code LIMIT 1`,
-    [oldCode],
-  );
+  const [row] = await db.query<{ code: string }>(`SELECT code FROM atlas.commune_alias WHERE old_code = $1 ORDER BY code LIMIT 1`, [
+    oldCode,
+  ]);
   return row?.code ?? null;
 }
 

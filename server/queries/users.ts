@@ -20,10 +20,10 @@ export async function createUser(
     `INSERT INTO registry.app_user (email, name, role, region, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
     [u.email, u.name, u.role, u.region, u.passwordHash],
   );
-  await db.query(
-    `INSERT INTO registry.user_scheme (user_id, scheme) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-    [row!.id, u.schemes],
-  );
+  await db.query(`INSERT INTO registry.user_scheme (user_id, scheme) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [
+    row!.id,
+    u.schemes,
+  ]);
   return row!.id;
 }
 

@@ -71,7 +71,12 @@ export function registryFromCsv(input: string | Uint8Array): { rows: RegistryCsv
       if (!Number.isFinite(n)) errors.push(`ligne ${line} : « ${label} » n’est pas un nombre (${get(label)})`);
       return n;
     };
-    const list = (label: string) => (get(label) ? get(label).split(LIST_SEPARATOR).map((s) => s.trim()) : []);
+    const list = (label: string) =>
+      get(label)
+        ? get(label)
+            .split(LIST_SEPARATOR)
+            .map((s) => s.trim())
+        : [];
     const communes = get('communes')
       .split(/\s+/)
       .filter(Boolean)

@@ -84,7 +84,10 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
   }
 
   return {
-    async create(user: SessionUser, input: Omit<SchemeFields, 'code' | 'perimeterRef' | 'source'> & { code?: string | undefined; perimeter: PerimeterInput }) {
+    async create(
+      user: SessionUser,
+      input: Omit<SchemeFields, 'code' | 'perimeterRef' | 'source'> & { code?: string | undefined; perimeter: PerimeterInput },
+    ) {
       return commit(async (tx) => {
         const resolved = await perimeterMembers(tx, input.perimeter);
         const region = await regionOf(tx, resolved.members);
@@ -95,7 +98,8 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
         await insertScheme(tx, { ...fields, code, perimeterRef: null, source: `Registre Millefeuille (${user.email})` });
         await replaceCommunes(tx, code, resolved.members);
         await updateSchemeRegions(tx, 'atlas', [code]);
-        if (!resolved.members.length && user.region) await tx.query(`UPDATE registry.scheme SET region = $2 WHERE code = $1`, [code, user.region]);
+        if (!resolved.members.length && user.region)
+          await tx.query(`UPDATE registry.scheme SET region = $2 WHERE code = $1`, [code, user.region]);
         const after = await getScheme(tx, code);
         await addHistory(tx, { scheme: code, version: 1, ...who(user), action: 'création', before: null, after });
         await materializeSchemes(tx, 'atlas', [code]);
@@ -103,7 +107,12 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
       });
     },
 
-    async update(user: SessionUser, code: string, expectedVersion: number, patch: Partial<Omit<SchemeFields, 'code'>> & { perimeter?: PerimeterInput }) {
+    async update(
+      user: SessionUser,
+      code: string,
+      expectedVersion: number,
+      patch: Partial<Omit<SchemeFields, 'code'>> & { perimeter?: PerimeterInput },
+    ) {
       return commit(async (tx) => {
         const before = await getScheme(tx, code, true);
         if (!before) throw new HttpError(404, `Démarche introuvable : « ${code} ».`);
@@ -119,15 +128,27 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
         const { perimeter, ...fields } = patch;
         if (perimeter) {
           const resolved = await perimeterMembers(tx, perimeter);
-          if (user.role === 'planner' && resolved.members.length) forbid(user, 'edit', { code, region: await regionOf(tx, resolved.members) });
+          if (user.role === 'planner' && resolved.members.length)
+            forbid(user, 'edit', { code, region: await regionOf(tx, resolved.members) });
           await replaceCommunes(tx, code, resolved.members);
           rekeyed = resolved.rekeyed;
         }
         const { version: _v, communes: _c, region: _r, ...current } = before;
-        const ok = await updateScheme(tx, { ...current, ...fields, perimeterRef: perimeter ? null : current.perimeterRef }, expectedVersion);
+        const ok = await updateScheme(
+          tx,
+          { ...current, ...fields, perimeterRef: perimeter ? null : current.perimeterRef },
+          expectedVersion,
+        );
         if (!ok) throw new HttpError(409, 'Cette démarche a été modifiée entre-temps : rechargez-la.');
         const after = await getScheme(tx, code);
-        await addHistory(tx, { scheme: code, version: after!.version, ...who(user), action: 'modification', before: snapshot(before), after });
+        await addHistory(tx, {
+          scheme: code,
+          version: after!.version,
+          ...who(user),
+          action: 'modification',
+          before: snapshot(before),
+          after,
+        });
         await materializeSchemes(tx, 'atlas', [code]);
         return { scheme: after!, rekeyed };
       });
@@ -139,11 +160,18 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
         if (!before) throw new HttpError(404, `Démarche introuvable : « ${code} ».`);
         forbid(user, 'close', before);
         if (expectedVersion !== null && before.version !== expectedVersion) {
-          throw new HttpError(409, `Cette démarche a été modifiée entre-temps (version ${before.version}) : rechargez-la avant de la clore.`);
+          throw new HttpError(
+            409,
+            `Cette démarche a été modifiée entre-temps (version ${before.version}) : rechargez-la avant de la clore.`,
+          );
         }
         if (before.status === 'termine') throw new HttpError(409, 'Cette démarche est déjà close.');
         const { version: _v, communes: _c, region: _r, ...current } = before;
-        await updateScheme(tx, { ...current, status: 'termine', endDate: current.endDate ?? new Date().toISOString().slice(0, 10) }, before.version);
+        await updateScheme(
+          tx,
+          { ...current, status: 'termine', endDate: current.endDate ?? new Date().toISOString().slice(0, 10) },
+          before.version,
+        );
         const after = await getScheme(tx, code);
         await addHistory(tx, { scheme: code, version: after!.version, ...who(user), action: 'clôture', before: snapshot(before), after });
         await materializeSchemes(tx, 'atlas', [code]);
@@ -180,9 +208,20 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
           }
           await replaceCommunes(tx, record.code, communes);
           const after = await getScheme(tx, record.code);
-          await addHistory(tx, { scheme: record.code, version: after!.version, ...who(user), action: 'import', before: snapshot(before), after });
+          await addHistory(tx, {
+            scheme: record.code,
+            version: after!.version,
+            ...who(user),
+            action: 'import',
+            before: snapshot(before),
+            after,
+          });
         }
-        await materializeSchemes(tx, 'atlas', rows.map((r) => r.record.code));
+        await materializeSchemes(
+          tx,
+          'atlas',
+          rows.map((r) => r.record.code),
+        );
         return { created, updated };
       });
     },
@@ -195,13 +234,23 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
         if (!scheme.communes.some((c) => c.code === commune)) {
           throw new HttpError(422, `La commune ${commune} n’appartient pas au périmètre de « ${scheme.name} ».`);
         }
-        const [before] = await tx.query(`SELECT name, delegation, has_committee AS "hasCommittee" FROM registry.referent WHERE scheme = $1 AND commune = $2`, [code, commune]);
+        const [before] = await tx.query(
+          `SELECT name, delegation, has_committee AS "hasCommittee" FROM registry.referent WHERE scheme = $1 AND commune = $2`,
+          [code, commune],
+        );
         if (referent) await upsertReferent(tx, code, commune, referent);
         else if (!(await deleteReferent(tx, code, commune))) throw new HttpError(404, `Aucun référent pour la commune ${commune}.`);
         await bumpVersion(tx, code);
         // contact details stay out of the history, which every visitor may read
         const after = referent ? { name: referent.name, delegation: referent.delegation, hasCommittee: referent.hasCommittee } : null;
-        await addHistory(tx, { scheme: code, version: scheme.version + 1, ...who(user), action: `référent ${commune}`, before: before ?? null, after });
+        await addHistory(tx, {
+          scheme: code,
+          version: scheme.version + 1,
+          ...who(user),
+          action: `référent ${commune}`,
+          before: before ?? null,
+          after,
+        });
       });
     },
   };

@@ -45,7 +45,15 @@ export async function seedRegistryIfEmpty(tx: Queryable, schemes: SchemeRow[], m
     [JSON.stringify(members)],
   );
   for (const scheme of await allSchemes(tx)) {
-    await addHistory(tx, { scheme: scheme.code, version: 1, userId: null, userEmail: null, action: 'création (registre de référence)', before: null, after: scheme });
+    await addHistory(tx, {
+      scheme: scheme.code,
+      version: 1,
+      userId: null,
+      userEmail: null,
+      action: 'création (registre de référence)',
+      before: null,
+      after: scheme,
+    });
   }
   return true;
 }

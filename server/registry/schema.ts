@@ -5,19 +5,45 @@ import { codeSchema } from '../layers.ts';
 export const SCHEME_TYPES = ['CLS', 'ASV', 'CLSM', 'PTSM'] as const;
 export const STATUSES = ['en_elaboration', 'en_cours', 'termine'] as const;
 export const BEARER_TYPES = [
-  'COMMUNE', 'EPCI', 'PETR', 'PNR', 'ASSOCIATION', 'CCAS', 'EPSM', 'SYNDICAT_MIXTE', 'DEPARTEMENT', 'AUTRE',
+  'COMMUNE',
+  'EPCI',
+  'PETR',
+  'PNR',
+  'ASSOCIATION',
+  'CCAS',
+  'EPSM',
+  'SYNDICAT_MIXTE',
+  'DEPARTEMENT',
+  'AUTRE',
 ] as const;
 export const THEMES = [
-  'santé mentale', 'accès aux soins', 'alimentation et activité physique', 'santé environnementale', 'addictions',
-  'santé des femmes', 'logement', 'périnatalité', 'numérique', 'personnes âgées', 'handicap', 'santé des jeunes',
-  'prévention et promotion de la santé', 'précarité', 'vaccination', 'cancers',
+  'santé mentale',
+  'accès aux soins',
+  'alimentation et activité physique',
+  'santé environnementale',
+  'addictions',
+  'santé des femmes',
+  'logement',
+  'périnatalité',
+  'numérique',
+  'personnes âgées',
+  'handicap',
+  'santé des jeunes',
+  'prévention et promotion de la santé',
+  'précarité',
+  'vaccination',
+  'cancers',
 ] as const;
 
 const date = z
   .string()
   .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, { message: 'date attendue sous la forme AAAA, AAAA-MM ou AAAA-MM-JJ' })
   .nullable();
-const text = (max: number) => z.string().trim().max(max, { message: `${max} caractères au plus` });
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { message: `${max} caractères au plus` });
 
 /** Pasted codes: commune codes separated by spaces, commas, semicolons or new lines. */
 const pasted = z
@@ -81,7 +107,12 @@ export const referentSchema = z
     name: text(200).min(2, { message: 'nom de l’élu trop court' }).nullable().default(null),
     delegation: text(200).nullable().default(null),
     email: z.string().trim().email({ message: 'adresse électronique invalide' }).max(200).nullable().default(null),
-    phone: z.string().trim().regex(/^[+0-9 .()-]{6,30}$/, { message: 'numéro de téléphone invalide' }).nullable().default(null),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^[+0-9 .()-]{6,30}$/, { message: 'numéro de téléphone invalide' })
+      .nullable()
+      .default(null),
     hasCommittee: z.boolean().default(false),
   })
   .strict();

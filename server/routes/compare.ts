@@ -47,15 +47,15 @@ export function compareRoutes(db: Db): Router {
         shares = past.map((c) => ({ commune: c.code, share: c.share }));
         territory = { ...t, name: `${t.name} (version ${ref.version})`, communeCount: past.length, population: null };
       }
-      if (!shares.length) throw badRequest(`Le périmètre « ${territory.name} » n’a pas encore de communes connues : impossible de le comparer.`);
+      if (!shares.length)
+        throw badRequest(`Le périmètre « ${territory.name} » n’a pas encore de communes connues : impossible de le comparer.`);
       perimeters.push({ key: KEYS[i]!, territory, shares: new Map(shares.map((s) => [s.commune, s.share ?? 1])) });
     }
     const codes = [...new Set(perimeters.flatMap((x) => [...x.shares.keys()]))];
     const facts = new Map<string, CommuneFacts>((await communeFacts(db, codes)).map((f) => [f.code, f]));
     const result = comparePerimeters(perimeters, facts);
     const names = new Map(perimeters.map((x) => [x.key, x.territory.name]));
-    const label = (members: string[]) =>
-      members.length === 1 && perimeters.length > 1 ? `${members[0]} seul` : members.join(' ∩ ');
+    const label = (members: string[]) => (members.length === 1 && perimeters.length > 1 ? `${members[0]} seul` : members.join(' ∩ '));
     const parts = result.parts.map((part) => ({
       ...part,
       label: label(part.members),
@@ -108,19 +108,22 @@ export function compareRoutes(db: Db): Router {
           )
         ).map((g) => [g.code, g.geometry]),
       );
-      res.type('application/geo+json').attachment('comparaison.geojson').send(
-        JSON.stringify({
-          type: 'FeatureCollection',
-          properties: { perimeters: perimeterOut },
-          features: parts.flatMap((part) =>
-            part.communes.map((c) => ({
-              type: 'Feature',
-              properties: { part: part.label, members: part.members.join('+'), code: c.code, name: c.name, share: c.share },
-              geometry: JSON.parse(geometries.get(c.code) ?? 'null'),
-            })),
-          ),
-        }),
-      );
+      res
+        .type('application/geo+json')
+        .attachment('comparaison.geojson')
+        .send(
+          JSON.stringify({
+            type: 'FeatureCollection',
+            properties: { perimeters: perimeterOut },
+            features: parts.flatMap((part) =>
+              part.communes.map((c) => ({
+                type: 'Feature',
+                properties: { part: part.label, members: part.members.join('+'), code: c.code, name: c.name, share: c.share },
+                geometry: JSON.parse(geometries.get(c.code) ?? 'null'),
+              })),
+            ),
+          }),
+        );
       return;
     }
     res.json({

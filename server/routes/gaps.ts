@@ -79,14 +79,21 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
     }
     if (q.format === 'geojson') {
       const uncovered = new Set(result.uncovered.communes.map((c) => c.code));
-      res.type('application/geo+json').attachment(`communes-sans-${label.toLowerCase()}.geojson`).send(
-        JSON.stringify({
-          type: 'FeatureCollection',
-          features: rows
-            .filter((r) => uncovered.has(r.code))
-            .map(({ geometry, covered: _c, ...props }) => ({ type: 'Feature', properties: props, geometry: JSON.parse(geometry ?? 'null') })),
-        }),
-      );
+      res
+        .type('application/geo+json')
+        .attachment(`communes-sans-${label.toLowerCase()}.geojson`)
+        .send(
+          JSON.stringify({
+            type: 'FeatureCollection',
+            features: rows
+              .filter((r) => uncovered.has(r.code))
+              .map(({ geometry, covered: _c, ...props }) => ({
+                type: 'Feature',
+                properties: props,
+                geometry: JSON.parse(geometry ?? 'null'),
+              })),
+          }),
+        );
       return;
     }
     const body = { layer: q.layer, within: zone, ...result };

@@ -19,8 +19,14 @@ const querySchema = z.object({
     message: 'couche attendue : cpts, secteur-psy-adulte, secteur-psy-enfant ou other',
   }),
   name: z.string().trim().max(80).optional(),
-  dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  region: z.string().regex(/^\d{2}$/, { message: 'code région à 2 chiffres' }).optional(),
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  region: z
+    .string()
+    .regex(/^\d{2}$/, { message: 'code région à 2 chiffres' })
+    .optional(),
   filename: z
     .string()
     .max(120)
@@ -30,28 +36,25 @@ const querySchema = z.object({
 
 export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) => void): Router {
   const router = Router();
-  router.post(
-    '/perimeters/import',
-    express.raw({ type: () => true, limit: MAX_FILE_BYTES }),
-    async (req, res) => {
-      const user = requireUser(res);
-      if (!can(user, 'import-perimeters')) throw new HttpError(403, 'Seuls les planificateurs ARS et les administrateurs importent des périmètres.');
-      const q = querySchema.parse(req.query);
-      if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new HttpError(400, 'Le fichier envoyé est vide.');
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'millefeuille-upload-'));
-      try {
-        const file = path.join(dir, path.basename(q.filename));
-        fs.writeFileSync(file, req.body);
-        const report = await importPerimeters(db, { layer: q.layer, name: q.name, dryRun: q.dryRun, region: q.region, file });
-        if (report.status === 'imported' && report.layer) onLayerChanged(report.layer.id);
-        if (report.status === 'rejected') {
-          throw new HttpError(422, `Import refusé, rien n’a été modifié : ${report.errors.join(' ; ')}`, { report });
-        }
-        res.json({ report });
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+  router.post('/perimeters/import', express.raw({ type: () => true, limit: MAX_FILE_BYTES }), async (req, res) => {
+    const user = requireUser(res);
+    if (!can(user, 'import-perimeters'))
+      throw new HttpError(403, 'Seuls les planificateurs ARS et les administrateurs importent des périmètres.');
+    const q = querySchema.parse(req.query);
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new HttpError(400, 'Le fichier envoyé est vide.');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'millefeuille-upload-'));
+    try {
+      const file = path.join(dir, path.basename(q.filename));
+      fs.writeFileSync(file, req.body);
+      const report = await importPerimeters(db, { layer: q.layer, name: q.name, dryRun: q.dryRun, region: q.region, file });
+      if (report.status === 'imported' && report.layer) onLayerChanged(report.layer.id);
+      if (report.status === 'rejected') {
+        throw new HttpError(422, `Import refusé, rien n’a été modifié : ${report.errors.join(' ; ')}`, { report });
       }
-    },
-  );
+      res.json({ report });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
   return router;
 }

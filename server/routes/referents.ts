@@ -78,12 +78,15 @@ export function referentRoutes(db: Db, editor: RegistryEditor): Router {
       return;
     }
     if (format === 'geojson') {
-      res.type('application/geo+json').attachment(`communes-sans-referent-${code}.geojson`).send(
-        JSON.stringify({
-          type: 'FeatureCollection',
-          features: rows.map((r, i) => ({ type: 'Feature', properties: communes[i], geometry: JSON.parse(r.geometry ?? 'null') })),
-        }),
-      );
+      res
+        .type('application/geo+json')
+        .attachment(`communes-sans-referent-${code}.geojson`)
+        .send(
+          JSON.stringify({
+            type: 'FeatureCollection',
+            features: rows.map((r, i) => ({ type: 'Feature', properties: communes[i], geometry: JSON.parse(r.geometry ?? 'null') })),
+          }),
+        );
       return;
     }
     res.json({

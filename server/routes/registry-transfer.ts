@@ -13,20 +13,27 @@ export function registryTransferRoutes(db: Db, editor: RegistryEditor): Router {
   const router = Router();
 
   router.get('/registry/export.csv', async (_req, res) => {
-    res.type('text/csv; charset=utf-8').attachment('registre-demarches.csv').send(registryToCsv(await allSchemes(db)));
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment('registre-demarches.csv')
+      .send(registryToCsv(await allSchemes(db)));
   });
 
-  router.post('/registry/import', express.raw({ type: ['text/csv', 'text/plain', 'application/octet-stream'], limit: '20mb' }), async (req, res) => {
-    const user = requireUser(res);
-    if (!can(user, 'import-registry')) throw new HttpError(403, 'Seul un administrateur peut importer le registre.');
-    if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
-      throw new HttpError(400, 'Envoyez le fichier CSV du registre dans le corps de la requête (Content-Type: text/csv).');
-    }
-    const { rows, errors } = registryFromCsv(new Uint8Array(req.body));
-    if (errors.length) throw new HttpError(422, `Import refusé, rien n’a été modifié : ${errors.join(' ; ')}`, { errors });
-    if (!rows.length) throw new HttpError(422, 'Le fichier ne contient aucune démarche.');
-    res.json(await editor.importRows(user, rows));
-  });
+  router.post(
+    '/registry/import',
+    express.raw({ type: ['text/csv', 'text/plain', 'application/octet-stream'], limit: '20mb' }),
+    async (req, res) => {
+      const user = requireUser(res);
+      if (!can(user, 'import-registry')) throw new HttpError(403, 'Seul un administrateur peut importer le registre.');
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+        throw new HttpError(400, 'Envoyez le fichier CSV du registre dans le corps de la requête (Content-Type: text/csv).');
+      }
+      const { rows, errors } = registryFromCsv(new Uint8Array(req.body));
+      if (errors.length) throw new HttpError(422, `Import refusé, rien n’a été modifié : ${errors.join(' ; ')}`, { errors });
+      if (!rows.length) throw new HttpError(422, 'Le fichier ne contient aucune démarche.');
+      res.json(await editor.importRows(user, rows));
+    },
+  );
 
   return router;
 }

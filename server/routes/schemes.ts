@@ -31,7 +31,8 @@ const etag = (version: number) => `"v${version}"`;
 function ifMatchVersion(req: Request, required: boolean): number | null {
   const header = req.get('if-match');
   if (!header) {
-    if (required) throw new HttpError(428, 'En-tête If-Match manquant : indiquez la version lue (ETag) pour éviter d’écraser une modification.');
+    if (required)
+      throw new HttpError(428, 'En-tête If-Match manquant : indiquez la version lue (ETag) pour éviter d’écraser une modification.');
     return null;
   }
   const m = /^(?:W\/)?"v(\d+)"$/.exec(header.trim());

@@ -16,7 +16,9 @@ const querySchema = z.object({
     .trim()
     .min(1, { message: 'le texte recherché est vide' })
     .max(100, { message: 'le texte recherché dépasse 100 caractères' })
-    .regex(ALLOWED, { message: 'le texte recherché contient des caractères non autorisés (seuls lettres, chiffres, espaces et ’ - . , ( ) / sont acceptés)' }),
+    .regex(ALLOWED, {
+      message: 'le texte recherché contient des caractères non autorisés (seuls lettres, chiffres, espaces et ’ - . , ( ) / sont acceptés)',
+    }),
   layers: z
     .string()
     .regex(/^[a-z-]+(,[a-z-]+)*$/, { message: 'liste de couches invalide (ex. : commune,epci)' })

@@ -124,17 +124,20 @@ export function territoryRoutes(db: Db): Router {
       return;
     }
     if (format === 'geojson') {
-      res.type('application/geo+json').attachment(`${filename}.geojson`).send(
-        JSON.stringify({
-          type: 'FeatureCollection',
-          properties: { layer: t.layer, code: t.code, name: t.name, fictif: t.fictif },
-          features: communes.map(({ geometry, ...props }) => ({
-            type: 'Feature',
-            properties: { ...props, ...(fictif ? { donnees: fictif } : {}) },
-            geometry: geometry ? JSON.parse(geometry) : null,
-          })),
-        }),
-      );
+      res
+        .type('application/geo+json')
+        .attachment(`${filename}.geojson`)
+        .send(
+          JSON.stringify({
+            type: 'FeatureCollection',
+            properties: { layer: t.layer, code: t.code, name: t.name, fictif: t.fictif },
+            features: communes.map(({ geometry, ...props }) => ({
+              type: 'Feature',
+              properties: { ...props, ...(fictif ? { donnees: fictif } : {}) },
+              geometry: geometry ? JSON.parse(geometry) : null,
+            })),
+          }),
+        );
       return;
     }
     res.json({
@@ -183,7 +186,14 @@ export function territoryRoutes(db: Db): Router {
       return;
     }
     res.json({
-      territory: { layer: t.layer, code: t.code, name: t.name, type: t.type, population: round(t.population, 0), communeCount: t.communeCount },
+      territory: {
+        layer: t.layer,
+        code: t.code,
+        name: t.name,
+        type: t.type,
+        population: round(t.population, 0),
+        communeCount: t.communeCount,
+      },
       method:
         'Pour chaque couche : unités qui rencontrent le territoire, part du territoire (en population) dans chacune, part de chaque unité à l’intérieur ; une unité est coupée quand une partie est dehors. Fragmentation = (Σ part)² / Σ part², le nombre effectif de morceaux de la partie couverte.',
       layers: layers.map((l) => ({

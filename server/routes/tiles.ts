@@ -25,7 +25,11 @@ const paramsSchema = z
     layers: z
       .string()
       .regex(/^\{?[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*\}?$/, { message: 'liste de couches invalide (ex. : commune ou {epci,scheme})' }),
-    z: z.coerce.number().int().min(0).max(MAX_ZOOM + 4, { message: `zoom entre 0 et ${MAX_ZOOM + 4}` }),
+    z: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_ZOOM + 4, { message: `zoom entre 0 et ${MAX_ZOOM + 4}` }),
     x: z.coerce.number().int().min(0),
     y: z.coerce.number().int().min(0),
   })

@@ -14,8 +14,15 @@ export const newUserSchema = z
     email: z.string().trim().email({ message: 'adresse électronique invalide' }).max(200),
     name: z.string().trim().min(2, { message: 'nom trop court' }).max(200),
     role: z.enum(['admin', 'planner', 'coordinator'], { message: 'rôle attendu : admin, planner ou coordinator' }),
-    region: z.string().regex(/^\d{2}$/, { message: 'code région à 2 chiffres' }).nullable().default(null),
-    password: z.string().min(MIN_PASSWORD_LENGTH, { message: `mot de passe de ${MIN_PASSWORD_LENGTH} caractères au moins` }).max(500),
+    region: z
+      .string()
+      .regex(/^\d{2}$/, { message: 'code région à 2 chiffres' })
+      .nullable()
+      .default(null),
+    password: z
+      .string()
+      .min(MIN_PASSWORD_LENGTH, { message: `mot de passe de ${MIN_PASSWORD_LENGTH} caractères au moins` })
+      .max(500),
     schemes: z.array(codeSchema).max(100).default([]),
   })
   .strict()

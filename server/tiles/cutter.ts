@@ -35,9 +35,7 @@ export interface CutterStats {
   heapUsedMb: number;
 }
 
-export type CutterReply =
-  | { id: number; ok: true; result: CutTile | CutterStats | null }
-  | { id: number; ok: false; error: string };
+export type CutterReply = { id: number; ok: true; result: CutTile | CutterStats | null } | { id: number; ok: false; error: string };
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Pending = { resolve: (value: CutterReply & { ok: true }) => void; reject: (err: Error) => void };
@@ -46,7 +44,12 @@ type Pending = { resolve: (value: CutterReply & { ok: true }) => void; reject: (
 function startWorker(options: CutterOptions, heapLimitMb: number): Worker {
   const url = new URL('./cutter-worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((api) => api.tsImport(${JSON.stringify(url)}, ${JSON.stringify(import.meta.url)}))`;
-  return new Worker(boot, { eval: true, name: 'tile-cutter', workerData: options, resourceLimits: { maxOldGenerationSizeMb: heapLimitMb } });
+  return new Worker(boot, {
+    eval: true,
+    name: 'tile-cutter',
+    workerData: options,
+    resourceLimits: { maxOldGenerationSizeMb: heapLimitMb },
+  });
 }
 
 export class TileCutter {

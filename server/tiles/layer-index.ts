@@ -130,20 +130,18 @@ export class LayerIndex {
     };
     const labels: FeatureCollection<Point> = {
       type: 'FeatureCollection',
-      features: rows.map(
-        (r): Feature<Point> => ({
-          type: 'Feature',
-          properties: {
-            code: r.code,
-            name: r.name,
-            ...(r.type ? { type: r.type } : {}),
-            ...(r.fictif ? { fictif: true } : {}),
-            population: Math.round(r.population ?? 0),
-            minzoom: labelMinZoom(layer, r.population ?? 0),
-          },
-          geometry: JSON.parse(r.label) as Point,
-        }),
-      ),
+      features: rows.map((r): Feature<Point> => ({
+        type: 'Feature',
+        properties: {
+          code: r.code,
+          name: r.name,
+          ...(r.type ? { type: r.type } : {}),
+          ...(r.fictif ? { fictif: true } : {}),
+          population: Math.round(r.population ?? 0),
+          minzoom: labelMinZoom(layer, r.population ?? 0),
+        },
+        geometry: JSON.parse(r.label) as Point,
+      })),
     };
     const common = { maxZoom: MAX_ZOOM, indexMaxZoom: INDEX_MAX_ZOOM, indexMaxPoints: INDEX_MAX_POINTS, extent: EXTENT };
     this.shapes = new TrimmableIndex(new GeoJSONVT(shapes, { ...common, tolerance: TOLERANCE, buffer: 64 }));

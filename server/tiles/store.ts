@@ -69,7 +69,13 @@ export class TileStore {
       this.versions.set(l, this.version(l) + 1);
     }
     if (!layer) this.cache.clear();
-    else this.cache.deleteWhere((key) => key.split('/')[0]!.split(',').some((k) => k.startsWith(`${layer}@`)));
+    else
+      this.cache.deleteWhere((key) =>
+        key
+          .split('/')[0]!
+          .split(',')
+          .some((k) => k.startsWith(`${layer}@`)),
+      );
   }
 
   private load(layer: string): Promise<void> {
@@ -93,7 +99,12 @@ export class TileStore {
 
   async stats(): Promise<TileStoreStats> {
     const cutter = await this.cutter.stats();
-    return { drilledTiles: cutter.drilledTiles, cutterHeapMb: cutter.heapUsedMb, cachedTiles: this.cache.size, cachedBytes: this.cache.bytes };
+    return {
+      drilledTiles: cutter.drilledTiles,
+      cutterHeapMb: cutter.heapUsedMb,
+      cachedTiles: this.cache.size,
+      cachedBytes: this.cache.bytes,
+    };
   }
 
   /** Stops the cutter's thread (a later tile request starts it again). */

@@ -26,7 +26,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-
 async function openPage(hash: string): Promise<Page> {
   const page = await browser.newPage({ viewport: VIEWPORT });
   page.on('request', (r) => requests.push(r.url()));
@@ -35,7 +34,6 @@ async function openPage(hash: string): Promise<Page> {
   await waitForMap(page);
   return page;
 }
-
 
 async function api<T>(p: string): Promise<T> {
   const res = await fetch(`${server.url}${p}`);
@@ -111,7 +109,9 @@ describe('analysis views', () => {
     expect(shown).toBeCloseTo(expected.alignments[0]!.alignment * 100, 0);
     // B seul: the communes of the arrondissement outside the agglomeration, listed by name
     const onlyB = expected.parts.find((p) => p.label === 'B seul')!;
-    await expect.poll(() => page.locator('table[data-table="only-B"] tbody tr').count(), { timeout: 10_000 }).toBe(Math.min(200, onlyB.communeCount));
+    await expect
+      .poll(() => page.locator('table[data-table="only-B"] tbody tr').count(), { timeout: 10_000 })
+      .toBe(Math.min(200, onlyB.communeCount));
     await page.close();
   });
 
@@ -124,7 +124,9 @@ describe('analysis views', () => {
     const count = page.locator('[data-field="uncovered-count"]');
     await count.waitFor();
     expect(digits(await count.innerText())).toBe(expected.uncovered.communeCount);
-    await expect.poll(() => page.locator('table[data-table="uncovered"] tbody tr').count(), { timeout: 10_000 }).toBe(Math.min(200, expected.uncovered.communeCount));
+    await expect
+      .poll(() => page.locator('table[data-table="uncovered"] tbody tr').count(), { timeout: 10_000 })
+      .toBe(Math.min(200, expected.uncovered.communeCount));
     expect(await page.locator('table[data-table="uncovered"] tbody tr th').first().innerText()).toBe(expected.uncovered.communes[0]!.name);
     expect(await page.locator('[data-field="zone"]').innerText()).toBe('Lot');
     // and the priority neighbourhoods of the same zone with neither ASV nor CLS
@@ -136,7 +138,9 @@ describe('analysis views', () => {
     await waitForMap(page);
     expect(await communeClass(page, expected.uncovered.communes[0]!.code)).toBe(0);
     expect(await communeClass(page, '46042')).toBeUndefined();
-    expect(await page.getByRole('link', { name: 'GeoJSON' }).getAttribute('href')).toBe('/api/gaps?layer=cls&within=departement:46&format=geojson');
+    expect(await page.getByRole('link', { name: 'GeoJSON' }).getAttribute('href')).toBe(
+      '/api/gaps?layer=cls&within=departement:46&format=geojson',
+    );
     await page.screenshot({ path: path.join(SHOTS, 'e2e-gaps.png') });
     await page.close();
   });
@@ -156,9 +160,9 @@ describe('analysis views', () => {
   });
 
   it('shows the coordination load of two schemes with the API’s figures, as charts and a table', async () => {
-    const { schemes } = await api<{ schemes: { code: string; perFte: { population: number } | null; distanceKm: { max: number } | null }[] }>(
-      '/api/load?scheme=cls-grand-quercy&scheme=cls-agglo-pays-issoire',
-    );
+    const { schemes } = await api<{
+      schemes: { code: string; perFte: { population: number } | null; distanceKm: { max: number } | null }[];
+    }>('/api/load?scheme=cls-grand-quercy&scheme=cls-agglo-pays-issoire');
     const page = await openPage('#view=load&s=cls-grand-quercy,cls-agglo-pays-issoire');
     for (const s of schemes) {
       const cell = page.locator(`[data-field="population-per-fte-${s.code}"]`);
@@ -195,7 +199,7 @@ describe('analysis views', () => {
     expect(csv.split('\r\n')[0]).toBe('\uFEFFcouche;type;code_unite;unite;part_du_territoire;part_de_l_unite_dedans;coupee;donnees');
     expect(csv.split('\r\n').filter((l) => l.startsWith('Intercommunalités (EPCI);'))).toHaveLength(7);
 
-        // drawn on the map on demand: its units coloured, their list opened
+    // drawn on the map on demand: its units coloured, their list opened
     await row.getByRole('button', { name: /Voir sur la carte/ }).click();
     expect(await row.getByRole('button', { name: /Sur la carte/ }).getAttribute('aria-pressed')).toBe('true');
     await expect(page.locator('[data-legend="analysis"] li').allInnerTexts()).resolves.toContain('CA du Grand Cahors');

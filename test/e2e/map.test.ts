@@ -44,7 +44,6 @@ async function openPage(hash = ''): Promise<Page> {
   return page;
 }
 
-
 async function shootCanvas(page: Page, name?: string): Promise<CanvasShot> {
   const png = await page.locator('canvas.maplibregl-canvas').screenshot();
   if (name) fs.writeFileSync(path.join(SHOTS, `e2e-${name}-canvas.png`), png);
@@ -58,11 +57,17 @@ async function shootCanvas(page: Page, name?: string): Promise<CanvasShot> {
     const ctx = c.getContext('2d')!;
     ctx.drawImage(img, 0, 0);
     const data = ctx.getImageData(0, 0, c.width, c.height).data;
-    const targets: Record<string, [number, number, number]> = { sea: [0xd5, 0xe3, 0xec], land: [0xf7, 0xf5, 0xf0], epciBlue: [0x00, 0x72, 0xb2] };
+    const targets: Record<string, [number, number, number]> = {
+      sea: [0xd5, 0xe3, 0xec],
+      land: [0xf7, 0xf5, 0xf0],
+      epciBlue: [0x00, 0x72, 0xb2],
+    };
     const near: Record<string, number> = Object.fromEntries(Object.keys(targets).map((k) => [k, 0]));
     const colours = new Set<number>();
     for (let i = 0; i < data.length; i += 4) {
-      const r = data[i]!, g = data[i + 1]!, b = data[i + 2]!;
+      const r = data[i]!,
+        g = data[i + 1]!,
+        b = data[i + 2]!;
       colours.add(((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4));
       for (const [k, [tr, tg, tb]] of Object.entries(targets)) {
         if (Math.abs(r - tr) + Math.abs(g - tg) + Math.abs(b - tb) < 30) near[k]! += 1;
@@ -209,7 +214,9 @@ describe('web client', () => {
     // focus moved to the sheet, the map flew to the territory
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('sheet-title');
     await waitForMap(page, 400);
-    const zoom = await page.evaluate(() => (window as unknown as { __millefeuille: { map: import('maplibre-gl').Map } }).__millefeuille.map.getZoom());
+    const zoom = await page.evaluate(() =>
+      (window as unknown as { __millefeuille: { map: import('maplibre-gl').Map } }).__millefeuille.map.getZoom(),
+    );
     expect(zoom).toBeGreaterThan(8);
     // the member communes table lists them all
     await page.getByText(/Afficher les 87 communes/).click();
@@ -267,7 +274,7 @@ describe('web client', () => {
     await check();
 
     // a link in the sheet selects another territory (new history entry); back restores
-    await page.getByRole('button', { name: 'Contrat local de santé Agglo Pays d\'Issoire' }).click();
+    await page.getByRole('button', { name: "Contrat local de santé Agglo Pays d'Issoire" }).click();
     expect(await sheetTitle(page, "CA Agglo Pays d'Issoire")).toBe("Contrat local de santé Agglo Pays d'Issoire");
     expect(page.url()).toContain('sel=scheme:cls-agglo-pays-issoire');
     await page.goBack();

@@ -58,8 +58,6 @@ async function getJson<T>(p: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-
-
 describe('creating a scheme in the browser', () => {
   it('lets an administrator create an ASV from a pasted commune code; its sheet opens', async () => {
     const page = await browser.newPage({ viewport: VIEWPORT });
@@ -89,7 +87,9 @@ describe('creating a scheme in the browser', () => {
     await page.screenshot({ path: path.join(SHOTS, 'e2e-registry-created.png') });
 
     // the API lists it
-    const { schemes } = await getJson<{ schemes: { code: string; type: string; name: string; communeCount: number | null }[] }>('/api/schemes');
+    const { schemes } = await getJson<{ schemes: { code: string; type: string; name: string; communeCount: number | null }[] }>(
+      '/api/schemes',
+    );
     const created = schemes.find((s) => s.code === code);
     expect(created).toMatchObject({ type: 'ASV', name: NAME, communeCount: 1 });
     const record = await getJson<{ scheme: { communes: { code: string }[] } }>(`/api/schemes/${code}`);

@@ -32,7 +32,14 @@ beforeAll(async () => {
   server = await startE2eServer();
   await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE '%@e2e.test'`);
   const passwordHash = await hashPassword(PASSWORD);
-  await createUser(server.db, { email: COORDINATOR, name: 'Camille Coordinatrice', role: 'coordinator', region: null, passwordHash, schemes: [SCHEME] });
+  await createUser(server.db, {
+    email: COORDINATOR,
+    name: 'Camille Coordinatrice',
+    role: 'coordinator',
+    region: null,
+    passwordHash,
+    schemes: [SCHEME],
+  });
   await createUser(server.db, { email: ADMIN, name: 'Admin E2E', role: 'admin', region: null, passwordHash, schemes: [] });
   original = (await getJson<SchemeBody>(`/api/schemes/${SCHEME}`)).scheme;
   browser = await launchChromium();
@@ -77,18 +84,24 @@ async function signInApi(email: string) {
   });
   expect(res.status).toBe(200);
   const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return {
     fetch: (p: string, method: string, ifMatch: string | null, body: unknown) =>
       fetch(`${server.url}${p}`, {
         method,
-        headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrfToken, ...(ifMatch ? { 'If-Match': ifMatch } : {}) },
+        headers: {
+          'Content-Type': 'application/json',
+          Cookie: cookie,
+          'X-CSRF-Token': csrfToken,
+          ...(ifMatch ? { 'If-Match': ifMatch } : {}),
+        },
         body: JSON.stringify(body),
       }),
   };
 }
-
-
 
 async function openSheet(): Promise<Page> {
   const page = await browser.newPage({ viewport: VIEWPORT });
@@ -107,7 +120,9 @@ async function schemeDrawnAt(page: Page, point: { x: number; y: number }): Promi
       const { map } = (window as unknown as MapWindow).__millefeuille;
       const layers = map
         .getStyle()
-        .layers.filter((l) => l.type === 'fill' && (l.metadata as { entry?: string } | undefined)?.entry === 'cls' && l.id.endsWith(':fill'))
+        .layers.filter(
+          (l) => l.type === 'fill' && (l.metadata as { entry?: string } | undefined)?.entry === 'cls' && l.id.endsWith(':fill'),
+        )
         .map((l) => l.id);
       return map.queryRenderedFeatures([point.x, point.y], { layers }).some((f) => f.properties?.code === code);
     },
@@ -147,9 +162,18 @@ describe('scheme registry in the browser', () => {
     // a commune just outside the scheme, visible on screen, where the scheme is not drawn
     const territory = await getJson<{ bbox: [number, number, number, number] }>(`/api/territories/scheme/${SCHEME}`);
     const [w, s, e, n] = territory.bbox;
-    const mx = (w + e) / 2, my = (s + n) / 2, d = 0.012;
+    const mx = (w + e) / 2,
+      my = (s + n) / 2,
+      d = 0.012;
     const candidates: [number, number][] = [
-      [e + d, my], [w - d, my], [mx, n + d], [mx, s - d], [e + d, (my + n) / 2], [w - d, (my + s) / 2], [e + d, (my + s) / 2], [w - d, (my + n) / 2],
+      [e + d, my],
+      [w - d, my],
+      [mx, n + d],
+      [mx, s - d],
+      [e + d, (my + n) / 2],
+      [w - d, (my + s) / 2],
+      [e + d, (my + s) / 2],
+      [w - d, (my + n) / 2],
     ];
     const canvas = page.locator('canvas.maplibregl-canvas');
     const box = (await canvas.boundingBox())!;
@@ -159,7 +183,10 @@ describe('scheme registry in the browser', () => {
       if (!res.ok) continue;
       const c = (await res.json()) as { code: string; name: string };
       if (members.has(c.code)) continue;
-      const point = await page.evaluate(([lon, lat]) => (window as unknown as MapWindow).__millefeuille.map.project([lon!, lat!]), [lon, lat]);
+      const point = await page.evaluate(
+        ([lon, lat]) => (window as unknown as MapWindow).__millefeuille.map.project([lon!, lat!]),
+        [lon, lat],
+      );
       if (point.x < 60 || point.y < 60 || point.x > box.width - 60 || point.y > box.height - 60) continue;
       if (await schemeDrawnAt(page, point)) continue;
       target = { ...c, point: { x: point.x, y: point.y } };
@@ -242,7 +269,10 @@ describe('scheme registry in the browser', () => {
     const version = String(before.scheme.version);
     const compareLink = page.locator(`details.history [data-compare-version="${version}"]`).first();
     await compareLink.click();
-    await page.waitForFunction((v) => location.hash.includes(`p=scheme:cls-agglo-pays-issoire%40${v},scheme:cls-agglo-pays-issoire`), version);
+    await page.waitForFunction(
+      (v) => location.hash.includes(`p=scheme:cls-agglo-pays-issoire%40${v},scheme:cls-agglo-pays-issoire`),
+      version,
+    );
     await page.locator('#fiche').getByText(`(version ${version})`).first().waitFor();
     await page.getByText('B seul (1 comm.)').first().waitFor();
     // each chip counts its own version's communes
@@ -261,8 +291,11 @@ describe('scheme registry in the browser', () => {
     expect(await page.getByText('Importer des périmètres').count()).toBe(0);
     await signInThroughUi(page, ADMIN, PASSWORD, 'Admin E2E');
     await page.getByText('Importer des périmètres').click();
-    const csv = 'code_cpts;nom_cpts;insee\nCPTS-A;CPTS du Grand Cahors;46042\nCPTS-A;CPTS du Grand Cahors;46007\nCPTS-B;CPTS du Figeacois;25347\n';
-    await page.locator('details.upload input[type="file"]').setInputFiles({ name: 'cpts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const csv =
+      'code_cpts;nom_cpts;insee\nCPTS-A;CPTS du Grand Cahors;46042\nCPTS-A;CPTS du Grand Cahors;46007\nCPTS-B;CPTS du Figeacois;25347\n';
+    await page
+      .locator('details.upload input[type="file"]')
+      .setInputFiles({ name: 'cpts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     const importButton = page.getByRole('button', { name: 'Importer', exact: true });
     expect(await importButton.isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Vérifier (essai)' }).click();

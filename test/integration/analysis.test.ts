@@ -100,7 +100,16 @@ describe.each(backends())('analyses on $name', (backend) => {
       expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
       expect(res.headers.get('content-disposition')).toMatch(/enchevetrement-scheme-cls-grand-quercy\.csv/);
       const [header, ...rows] = parseCsvRecords((await res.text()).replace(/^\uFEFF/, ''), ';');
-      expect(header).toEqual(['couche', 'type', 'code_unite', 'unite', 'part_du_territoire', 'part_de_l_unite_dedans', 'coupee', 'donnees']);
+      expect(header).toEqual([
+        'couche',
+        'type',
+        'code_unite',
+        'unite',
+        'part_du_territoire',
+        'part_de_l_unite_dedans',
+        'coupee',
+        'donnees',
+      ]);
       const units = r.layers.flatMap((l: any) => l.units);
       expect(rows).toHaveLength(units.length);
       const cahors = rows.find((row) => row[2] === '200023737')!;

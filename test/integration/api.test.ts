@@ -44,7 +44,8 @@ describe.each(backends())('API on $name', (backend) => {
       expect(byId.region.count).toBe(18);
       expect(byId.departement.count).toBe(101);
       expect(byId.epci.licence).toBe('Licence Ouverte 2.0');
-      const csvSchemes = fs.readFileSync(path.join(GEODATA_DIR, 'demarches/demarches-territoriales-sante.csv'), 'utf8').trim().split('\n').length - 1;
+      const csvSchemes =
+        fs.readFileSync(path.join(GEODATA_DIR, 'demarches/demarches-territoriales-sante.csv'), 'utf8').trim().split('\n').length - 1;
       expect(byId.scheme.count).toBe(csvSchemes);
       const types = Object.fromEntries(byId.scheme.types.map((t: any) => [t.id, t.count]));
       expect(types.cls + types.asv + types.clsm + types.ptsm).toBe(csvSchemes);
@@ -65,7 +66,9 @@ describe.each(backends())('API on $name', (backend) => {
          FROM atlas.perimeter p WHERE p.layer = 'epci'`,
       );
       const stored = new Map(rows.map((r) => [r.code, r]));
-      const mismatches = decoupage.epci.filter((e) => stored.get(e.code)?.n !== e.membres.length || stored.get(e.code)?.commune_count !== e.membres.length);
+      const mismatches = decoupage.epci.filter(
+        (e) => stored.get(e.code)?.n !== e.membres.length || stored.get(e.code)?.commune_count !== e.membres.length,
+      );
       expect(mismatches.map((e) => e.code)).toEqual([]);
       const issoire = await json('/api/territories/epci/200070407');
       expect(issoire.communeCount).toBe(decoupage.epci.find((e) => e.code === '200070407')!.membres.length);
@@ -142,7 +145,14 @@ describe.each(backends())('API on $name', (backend) => {
       const cergy = await json('/api/territories/commune/95127');
       const codes = cergy.memberships.map((m: any) => `${m.layer}:${m.code}`);
       expect(codes).toEqual(
-        expect.arrayContaining(['region:11', 'departement:95', 'epci:249500109', 'scheme:cls-cergy', 'scheme:asv-cergy', 'scheme:clsm-cergy-pontoise']),
+        expect.arrayContaining([
+          'region:11',
+          'departement:95',
+          'epci:249500109',
+          'scheme:cls-cergy',
+          'scheme:asv-cergy',
+          'scheme:clsm-cergy-pontoise',
+        ]),
       );
       const qpv = cergy.memberships.filter((m: any) => m.layer === 'qpv');
       const listed = fs
@@ -206,7 +216,11 @@ describe.each(backends())('API on $name', (backend) => {
       expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="?communes-epci-200070407\.csv"?/);
       const bytes = new Uint8Array(await res.arrayBuffer());
       expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-      const lines = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '').trim().split('\r\n');
+      const lines = new TextDecoder()
+        .decode(bytes)
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
       expect(lines[0]).toBe('code_commune;nom_commune;departement;population;part_dans_le_perimetre;perimetre;donnees');
       expect(lines).toHaveLength(1 + decoupage.epci.find((e) => e.code === '200070407')!.membres.length);
       expect(lines.find((l) => l.startsWith('63178;'))).toMatch(/^63178;Issoire;63;\d+;1;/);

@@ -48,7 +48,14 @@ const latToY = (lat: number, z: number) => {
 
 describe('PMTiles writer', () => {
   it('numbers tiles along the Hilbert curves as the reference reader does', () => {
-    for (const [z, x, y] of [[0, 0, 0], [1, 1, 0], [3, 5, 2], [6, 32, 22], [10, 517, 374], [14, 8300, 5900]] as const) {
+    for (const [z, x, y] of [
+      [0, 0, 0],
+      [1, 1, 0],
+      [3, 5, 2],
+      [6, 32, 22],
+      [10, 517, 374],
+      [14, 8300, 5900],
+    ] as const) {
       expect(zxyToTileId(z, x, y), `${z}/${x}/${y}`).toBe(referenceTileId(z, x, y));
     }
   });
@@ -142,7 +149,9 @@ describe.each(backends())('static tile export on $name', (backend) => {
         for (let y = Math.max(0, latToY(h.maxLat, z) - 1); y <= Math.min(last, latToY(h.minLat, z) + 1); y++) {
           const stored = await archive.getZxy(z, x, y);
           const live = await fetch(`${server.url}/tiles/epci/${z}/${x}/${y}.mvt`);
-          expect(live.status === 200, `${z}/${x}/${y}: live ${live.status}, archive ${stored ? 'tile' : 'none'}`).toBe(stored !== undefined);
+          expect(live.status === 200, `${z}/${x}/${y}: live ${live.status}, archive ${stored ? 'tile' : 'none'}`).toBe(
+            stored !== undefined,
+          );
           const body = await live.arrayBuffer();
           if (!stored) continue;
           inArchive += 1;

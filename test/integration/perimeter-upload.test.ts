@@ -9,7 +9,8 @@ import { backends, startTestServer, type TestServer } from '../support/backends.
 const DOMAIN = '@upload.test';
 const PASSWORD = 'un mot de passe assez long';
 // Two CPTS of the Lot, the second listed with a 2021 code of the Doubs (re-keyed) to show the report
-const CSV = 'code_cpts;nom_cpts;insee\nCPTS-A;CPTS du Grand Cahors;46042\nCPTS-A;CPTS du Grand Cahors;46007\nCPTS-B;CPTS du Figeacois;46102\nCPTS-B;CPTS du Figeacois;25347\n';
+const CSV =
+  'code_cpts;nom_cpts;insee\nCPTS-A;CPTS du Grand Cahors;46042\nCPTS-A;CPTS du Grand Cahors;46007\nCPTS-B;CPTS du Figeacois;46102\nCPTS-B;CPTS du Figeacois;25347\n';
 
 describe.each(backends())('perimeter upload on $name', (backend) => {
   let server: TestServer;
@@ -23,13 +24,20 @@ describe.each(backends())('perimeter upload on $name', (backend) => {
     });
   };
   const cptsCount = async () =>
-    (await server.db.query<{ n: number; fictif: number }>(`SELECT count(*)::int AS n, count(*) FILTER (WHERE fictif)::int AS fictif FROM atlas.perimeter WHERE layer = 'cpts'`))[0]!;
+    (
+      await server.db.query<{ n: number; fictif: number }>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE fictif)::int AS fictif FROM atlas.perimeter WHERE layer = 'cpts'`,
+      )
+    )[0]!;
 
   beforeAll(async () => {
     server = await startTestServer(backend);
     await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE $1`, [`%${DOMAIN}`]);
     const hash = await hashPassword(PASSWORD);
-    for (const [role, region] of [['planner', '76'], ['coordinator', null]] as const) {
+    for (const [role, region] of [
+      ['planner', '76'],
+      ['coordinator', null],
+    ] as const) {
       await createUser(server.db, { email: `${role}${DOMAIN}`, name: role, role, region, passwordHash: hash, schemes: [] });
       const res = await fetch(`${server.url}/api/auth/login`, {
         method: 'POST',

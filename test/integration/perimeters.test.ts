@@ -137,22 +137,58 @@ describe.each(backends())('perimeter import on $name', (backend: Backend) => {
     });
 
     it('a shapefile in an unknown projection, and a GeoJSON declaring an unknown system', async () => {
-      const geom = { type: 'Polygon' as const, coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] };
+      const geom = {
+        type: 'Polygon' as const,
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+      };
       await refused(
-        { layer: 'secteur-psy-adulte', file: file('inconnu.zip', zippedShapefile([{ geometry: geom, properties: { code: 'X' } }], { prj: PRJ_UNKNOWN })) },
+        {
+          layer: 'secteur-psy-adulte',
+          file: file('inconnu.zip', zippedShapefile([{ geometry: geom, properties: { code: 'X' } }], { prj: PRJ_UNKNOWN })),
+        },
         /Projection inconnue : « Projection_Maison »/,
       );
-      const fc = { type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'EPSG:9999' } }, features: [{ type: 'Feature', properties: {}, geometry: geom }] };
+      const fc = {
+        type: 'FeatureCollection',
+        crs: { type: 'name', properties: { name: 'EPSG:9999' } },
+        features: [{ type: 'Feature', properties: {}, geometry: geom }],
+      };
       await refused({ layer: 'secteur-psy-adulte', file: file('inconnu.geojson', JSON.stringify(fc)) }, /Projection inconnue : EPSG:9999/);
     });
 
     it('polygons that cover no commune, and a list whose codes are all unknown', async () => {
-      const sea = { type: 'Polygon', coordinates: [[[-30, 40], [-29, 40], [-29, 41], [-30, 40]]] };
+      const sea = {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [-30, 40],
+            [-29, 40],
+            [-29, 41],
+            [-30, 40],
+          ],
+        ],
+      };
       await refused(
-        { layer: 'secteur-psy-adulte', file: file('ocean.geojson', JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'O' }, geometry: sea }] })) },
+        {
+          layer: 'secteur-psy-adulte',
+          file: file(
+            'ocean.geojson',
+            JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'O' }, geometry: sea }] }),
+          ),
+        },
         /Aucun polygone ne recouvre de commune/,
       );
-      const report = await refused({ layer: 'cpts', file: file('inconnus.csv', 'code;insee\nA;99999\nA;98999\n') }, /Aucun périmètre n'a de commune reconnue/);
+      const report = await refused(
+        { layer: 'cpts', file: file('inconnus.csv', 'code;insee\nA;99999\nA;98999\n') },
+        /Aucun périmètre n'a de commune reconnue/,
+      );
       expect(report.unknown.map((u) => u.code)).toEqual(['98999', '99999']);
     });
 
@@ -165,9 +201,15 @@ describe.each(backends())('perimeter import on $name', (backend: Backend) => {
   describe('CSV lists', () => {
     const bomCsv = () =>
       '\uFEFFcode_cpts;nom_cpts;insee_com\n' +
-      lot.slice(0, 3).map((c) => `CPTS-46-A;CPTS du Causse — été;${c.code}`).join('\n') +
+      lot
+        .slice(0, 3)
+        .map((c) => `CPTS-46-A;CPTS du Causse — été;${c.code}`)
+        .join('\n') +
       '\n' +
-      lot.slice(3, 6).map((c) => `CPTS-46-B;CPTS de la Vallée;${Number(c.code)}`).join('\n') +
+      lot
+        .slice(3, 6)
+        .map((c) => `CPTS-46-B;CPTS de la Vallée;${Number(c.code)}`)
+        .join('\n') +
       '\n';
 
     it('a dry run reports everything and writes nothing', async () => {
@@ -186,7 +228,14 @@ describe.each(backends())('perimeter import on $name', (backend: Backend) => {
       expect(report.status).toBe('imported');
       expect(report.source).toMatchObject({ encodage: 'UTF-8', séparateur: '« ; »', 'colonne commune': 'insee_com' });
       expect(report.perimeters).toBe(2);
-      const rows = await db.query<{ code: string; name: string; fictif: boolean; commune_count: number; population: number; has_geom: boolean }>(
+      const rows = await db.query<{
+        code: string;
+        name: string;
+        fictif: boolean;
+        commune_count: number;
+        population: number;
+        has_geom: boolean;
+      }>(
         `SELECT code, name, fictif, commune_count, population, geom IS NOT NULL AS has_geom FROM atlas.perimeter WHERE layer = 'cpts' ORDER BY code`,
       );
       expect(rows.map((r) => [r.code, r.name, r.fictif, r.commune_count, r.has_geom])).toEqual([
@@ -195,7 +244,14 @@ describe.each(backends())('perimeter import on $name', (backend: Backend) => {
       ]);
       expect(rows[0]!.population).toBe(lot.slice(0, 3).reduce((n, c) => n + c.population, 0));
       const [layer] = await db.query(`SELECT name, kind, vintage, source, licence, fictif FROM atlas.layer WHERE id = 'cpts'`);
-      expect(layer).toEqual({ name: 'CPTS', kind: 'sante', vintage: '2024', source: 'cpts-bom.csv', licence: 'Licence Ouverte 2.0', fictif: false });
+      expect(layer).toEqual({
+        name: 'CPTS',
+        kind: 'sante',
+        vintage: '2024',
+        source: 'cpts-bom.csv',
+        licence: 'Licence Ouverte 2.0',
+        fictif: false,
+      });
       expect((await members(db, 'cpts')).map((m) => m.commune)).toEqual(lot.map((c) => c.code));
 
       // real data stays: the examples are not generated again over it
@@ -205,8 +261,15 @@ describe.each(backends())('perimeter import on $name', (backend: Backend) => {
     });
 
     it("',' Latin-1 with codes of 2021 re-keyed to the current COG, and communes outside the région", async () => {
-      const csv = 'code,nom,code_commune\n' + 'S25-1,"Secteur Haut-Doubs, Montbenoît",25347\nS25-1,"Secteur Haut-Doubs, Montbenoît",25620\n' + 'S25-1,"Secteur Haut-Doubs, Montbenoît",01001\n';
-      const report = await run({ layer: 'secteur-psy-adulte', file: file('secteurs-latin1.csv', Buffer.from(csv, 'latin1')), region: '27' });
+      const csv =
+        'code,nom,code_commune\n' +
+        'S25-1,"Secteur Haut-Doubs, Montbenoît",25347\nS25-1,"Secteur Haut-Doubs, Montbenoît",25620\n' +
+        'S25-1,"Secteur Haut-Doubs, Montbenoît",01001\n';
+      const report = await run({
+        layer: 'secteur-psy-adulte',
+        file: file('secteurs-latin1.csv', Buffer.from(csv, 'latin1')),
+        region: '27',
+      });
       expect(report.status).toBe('imported');
       expect(report.source).toMatchObject({ encodage: 'Latin-1', séparateur: '« , »' });
       expect(report.rekeyed).toEqual([
@@ -270,8 +333,16 @@ describe.each(backends())('perimeter import on $name', (backend: Backend) => {
       const fc = {
         type: 'FeatureCollection',
         features: [
-          { type: 'Feature', properties: { code_secteur: '63I01', nom_secteur: 'Secteur infanto-juvénile 1' }, geometry: await unionGeojson(a) },
-          { type: 'Feature', properties: { code_secteur: '63I02', nom_secteur: 'Secteur infanto-juvénile 2' }, geometry: await unionGeojson(b) },
+          {
+            type: 'Feature',
+            properties: { code_secteur: '63I01', nom_secteur: 'Secteur infanto-juvénile 1' },
+            geometry: await unionGeojson(a),
+          },
+          {
+            type: 'Feature',
+            properties: { code_secteur: '63I02', nom_secteur: 'Secteur infanto-juvénile 2' },
+            geometry: await unionGeojson(b),
+          },
         ],
       };
       const report = await run({ layer: 'secteur-psy-enfant', file: file('secteurs.geojson', JSON.stringify(fc)) });
@@ -285,7 +356,10 @@ describe.each(backends())('perimeter import on $name', (backend: Backend) => {
         `SELECT population, name FROM atlas.perimeter WHERE layer = 'secteur-psy-enfant' AND code = '63I01'`,
       );
       expect(p!.name).toBe('Secteur infanto-juvénile 1');
-      expect(p!.population).toBeCloseTo(puy.slice(0, 3).reduce((n, c) => n + c.population, 0), 6);
+      expect(p!.population).toBeCloseTo(
+        puy.slice(0, 3).reduce((n, c) => n + c.population, 0),
+        6,
+      );
     });
 
     it('GeoJSON declaring Lambert-93 is reprojected', async () => {
@@ -322,7 +396,9 @@ describe.each(backends())('perimeter import on $name', (backend: Backend) => {
         ...a.map((commune) => ({ code: 'Z1', commune, share: 1 })),
         ...b.map((commune) => ({ code: 'Z2', commune, share: 1 })),
       ]);
-      const names = await db.query<{ name: string }>(`SELECT name FROM atlas.perimeter WHERE layer = 'autre-test-zonage-shapefile' ORDER BY code`);
+      const names = await db.query<{ name: string }>(
+        `SELECT name FROM atlas.perimeter WHERE layer = 'autre-test-zonage-shapefile' ORDER BY code`,
+      );
       expect(names.map((n) => n.name)).toEqual(['Zone du Sancy (été)', 'Zone des Dômes']);
     });
 
@@ -331,8 +407,22 @@ describe.each(backends())('perimeter import on $name', (backend: Backend) => {
         `SELECT ST_XMin(geom) AS x0, ST_YMin(geom) AS y0, ST_XMax(geom) AS x1, ST_YMax(geom) AS y1 FROM atlas.commune WHERE code = '46042'`,
       );
       const { x0, y0, x1, y1 } = box!;
-      const bowtie = { type: 'Polygon', coordinates: [[[x0, y0], [x1, y1], [x1, y0], [x0, y1], [x0, y0]]] };
-      const fc = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: 'NOEUD', nom: 'Nœud papillon' }, geometry: bowtie }] };
+      const bowtie = {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [x0, y0],
+            [x1, y1],
+            [x1, y0],
+            [x0, y1],
+            [x0, y0],
+          ],
+        ],
+      };
+      const fc = {
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', properties: { code: 'NOEUD', nom: 'Nœud papillon' }, geometry: bowtie }],
+      };
       const path = file('noeud.geojson', JSON.stringify(fc));
 
       const before = await snapshot(db);
@@ -358,9 +448,7 @@ describe.each(backends())('perimeter import on $name', (backend: Backend) => {
     const meta = { id: 'cpts', name: 'CPTS', kind: 'sante', sort: 20, vintage: 'x', source: 'x', licence: 'x', fictif: false };
     const perimeter = { code: 'DOUBLE', name: 'Doublon', attrs: {} };
     await expect(
-      db.transaction((tx) =>
-        replaceLayer(tx, meta, { kind: 'list', perimeters: [perimeter, perimeter], memberships: [], features: [] }),
-      ),
+      db.transaction((tx) => replaceLayer(tx, meta, { kind: 'list', perimeters: [perimeter, perimeter], memberships: [], features: [] })),
     ).rejects.toThrow();
     expect(await snapshot(db)).toEqual(before);
   });
@@ -421,15 +509,23 @@ describe.each(backends())('example layers on $name', (backend: Backend) => {
     expect(report.layers.map((l) => [l.id, l.status])).toEqual(EXAMPLE_LAYERS.map((id) => [id, 'generated']));
     expect(await dump()).toEqual(first);
     expect(first.every((p) => p.fictif)).toBe(true);
-    const layers = await db.query<{ id: string; fictif: boolean }>(`SELECT id, fictif FROM atlas.layer WHERE id = ANY($1::text[]) ORDER BY id`, [EXAMPLE_LAYERS]);
+    const layers = await db.query<{ id: string; fictif: boolean }>(
+      `SELECT id, fictif FROM atlas.layer WHERE id = ANY($1::text[]) ORDER BY id`,
+      [EXAMPLE_LAYERS],
+    );
     expect(layers).toEqual(EXAMPLE_LAYERS.map((id) => ({ id, fictif: true })).sort((a, b) => (a.id < b.id ? -1 : 1)));
     for (const p of first) expect(p.code).toMatch(/^FICTIF-(CPTS|PSYA|PSYE)-(46|63|59)-\d{2}$/);
     expect(first.find((p) => p.code === 'FICTIF-CPTS-46-01')!.name).toBe('CPTS exemple fictif — Cahors');
-    expect(first.filter((p) => p.layer === 'secteur-psy-adulte').every((p) => /^Secteur de psychiatrie adulte exemple fictif — /.test(p.name))).toBe(true);
+    expect(
+      first.filter((p) => p.layer === 'secteur-psy-adulte').every((p) => /^Secteur de psychiatrie adulte exemple fictif — /.test(p.name)),
+    ).toBe(true);
   });
 
   it('assigns every commune of 46, 63 and 59 to exactly one perimeter of each layer', async () => {
-    const [{ n } = { n: 0 }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM atlas.commune WHERE departement = ANY($1::text[])`, [EXAMPLE_DEPARTEMENTS]);
+    const [{ n } = { n: 0 }] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM atlas.commune WHERE departement = ANY($1::text[])`,
+      [EXAMPLE_DEPARTEMENTS],
+    );
     expect(n).toBeGreaterThan(1400);
     for (const layer of EXAMPLE_LAYERS) {
       const rows = await db.query<{ assigned: number; distinct_communes: number; outside: number; partial: number }>(
@@ -458,14 +554,19 @@ describe.each(backends())('example layers on $name', (backend: Backend) => {
     expect(count('cpts')).toBeGreaterThan(count('secteur-psy-adulte'));
     expect(count('secteur-psy-adulte')).toBeGreaterThan(count('secteur-psy-enfant'));
     // about 70,000 inhabitants per adult sector
-    const adult = rows.filter((r) => r.layer === 'secteur-psy-adulte' && r.n > 1).map((r) => r.population).sort((a, b) => a - b);
+    const adult = rows
+      .filter((r) => r.layer === 'secteur-psy-adulte' && r.n > 1)
+      .map((r) => r.population)
+      .sort((a, b) => a - b);
     expect(adult[Math.floor(adult.length / 2)]).toBeGreaterThan(60_000);
     expect(adult[Math.floor(adult.length / 2)]).toBeLessThan(85_000);
   });
 
   it('draws contiguous groups (only an enclave of the département may join the nearest group)', async () => {
     const adjacency = await loadAdjacency(db, EXAMPLE_DEPARTEMENTS);
-    const communes = await db.query<{ code: string }>(`SELECT code FROM atlas.commune WHERE departement = ANY($1::text[])`, [EXAMPLE_DEPARTEMENTS]);
+    const communes = await db.query<{ code: string }>(`SELECT code FROM atlas.commune WHERE departement = ANY($1::text[])`, [
+      EXAMPLE_DEPARTEMENTS,
+    ]);
     const components = (codes: string[]) => {
       const set = new Set(codes);
       const seen = new Set<string>();
@@ -474,7 +575,12 @@ describe.each(backends())('example layers on $name', (backend: Backend) => {
         if (seen.has(start)) continue;
         const part = [start];
         seen.add(start);
-        for (let i = 0; i < part.length; i++) for (const n of adjacency.get(part[i]!) ?? []) if (set.has(n) && !seen.has(n)) seen.add(n), part.push(n);
+        for (let i = 0; i < part.length; i++)
+          for (const n of adjacency.get(part[i]!) ?? [])
+            if (set.has(n) && !seen.has(n)) {
+              seen.add(n);
+              part.push(n);
+            }
         out.push(part.sort());
       }
       return out;
@@ -518,7 +624,9 @@ describe.each(backends())('example layers on $name', (backend: Backend) => {
         ['secteur-psy-adulte', 'generated'],
         ['secteur-psy-enfant', 'real-data-kept'],
       ]);
-      expect(await db.query(`SELECT code, fictif FROM atlas.perimeter WHERE layer = 'secteur-psy-enfant'`)).toEqual([{ code: 'REEL-1', fictif: false }]);
+      expect(await db.query(`SELECT code, fictif FROM atlas.perimeter WHERE layer = 'secteur-psy-enfant'`)).toEqual([
+        { code: 'REEL-1', fictif: false },
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -54,7 +54,14 @@ describe.each(backends())('registry on $name', (backend) => {
     await cleanup();
     const hash = await hashPassword(PASSWORD);
     for (const [name, r] of Object.entries(ROLES)) {
-      await createUser(server.db, { email: `${name}${DOMAIN}`, name, role: r.role, region: r.region, passwordHash: hash, schemes: [...r.schemes] });
+      await createUser(server.db, {
+        email: `${name}${DOMAIN}`,
+        name,
+        role: r.role,
+        region: r.region,
+        passwordHash: hash,
+        schemes: [...r.schemes],
+      });
       const res = await call('POST', '/api/auth/login', 'visitor', { email: `${name}${DOMAIN}`, password: PASSWORD });
       expect(res.status, name).toBe(200);
       const cookie = res.headers.get('set-cookie')!;
@@ -95,7 +102,12 @@ describe.each(backends())('registry on $name', (backend) => {
 
   it('enforces the permission matrix for edits and referents', async () => {
     const expected: Record<Actor, number> = {
-      visitor: 401, coordinator: 200, otherCoordinator: 403, planner: 200, otherPlanner: 403, admin: 200,
+      visitor: 401,
+      coordinator: 200,
+      otherCoordinator: 403,
+      planner: 200,
+      otherPlanner: 403,
+      admin: 200,
     };
     for (const [actor, status] of Object.entries(expected) as [Actor, number][]) {
       const { etag } = await read('cls-test-cahors');
@@ -111,14 +123,30 @@ describe.each(backends())('registry on $name', (backend) => {
   it('enforces the permission matrix for creation, closing, accounts and imports', async () => {
     const lot = { type: 'ASV', name: 'ASV de test', perimeter: { communes: ['46042'] } };
     const gapCodes = async () =>
-      ((await (await call('GET', '/api/gaps?layer=asv&within=departement:46', 'visitor')).json()) as any).uncovered.communes.map((c: any) => c.code);
+      ((await (await call('GET', '/api/gaps?layer=asv&within=departement:46', 'visitor')).json()) as any).uncovered.communes.map(
+        (c: any) => c.code,
+      );
     expect(await gapCodes()).toContain('46042');
-    const create: Record<Actor, number> = { visitor: 401, coordinator: 403, otherCoordinator: 403, planner: 201, otherPlanner: 403, admin: 201 };
+    const create: Record<Actor, number> = {
+      visitor: 401,
+      coordinator: 403,
+      otherCoordinator: 403,
+      planner: 201,
+      otherPlanner: 403,
+      admin: 201,
+    };
     for (const [actor, status] of Object.entries(create) as [Actor, number][]) {
       const res = await call('POST', '/api/schemes', actor, { ...lot, code: `cls-test-asv-${actor.toLowerCase()}` });
       expect(res.status, `POST as ${actor}`).toBe(status);
     }
-    const close: Record<Actor, number> = { visitor: 401, coordinator: 403, otherCoordinator: 403, otherPlanner: 403, planner: 200, admin: 409 };
+    const close: Record<Actor, number> = {
+      visitor: 401,
+      coordinator: 403,
+      otherCoordinator: 403,
+      otherPlanner: 403,
+      planner: 200,
+      admin: 409,
+    };
     for (const [actor, status] of Object.entries(close) as [Actor, number][]) {
       const res = await call('DELETE', '/api/schemes/cls-test-asv-planner', actor);
       expect(res.status, `DELETE as ${actor}`).toBe(status);
@@ -127,17 +155,29 @@ describe.each(backends())('registry on $name', (backend) => {
     // cached gap analyses follow the registry
     expect(await gapCodes()).not.toContain('46042');
     const newUser = { email: `nouveau${DOMAIN}`, name: 'Nouveau', role: 'coordinator', password: 'un mot de passe long' };
-    for (const [actor, status] of [['visitor', 401], ['coordinator', 403], ['planner', 403], ['admin', 201]] as const) {
+    for (const [actor, status] of [
+      ['visitor', 401],
+      ['coordinator', 403],
+      ['planner', 403],
+      ['admin', 201],
+    ] as const) {
       expect((await call('POST', '/api/users', actor, newUser)).status, `POST /api/users as ${actor}`).toBe(status);
     }
-    for (const [actor, status] of [['visitor', 401], ['planner', 403]] as const) {
+    for (const [actor, status] of [
+      ['visitor', 401],
+      ['planner', 403],
+    ] as const) {
       expect((await call('POST', '/api/registry/import', actor, 'code;type\n', { 'content-type': 'text/csv' })).status).toBe(status);
     }
   });
 
   it('shows referents’ contact details only to signed-in users', async () => {
     await call('PUT', '/api/schemes/cls-test-cahors/referents/46042', 'coordinator', {
-      name: 'Claire Dupont', delegation: 'adjointe à la santé', email: 'c.dupont@mairie.test', phone: '05 65 00 00 00', hasCommittee: true,
+      name: 'Claire Dupont',
+      delegation: 'adjointe à la santé',
+      email: 'c.dupont@mairie.test',
+      phone: '05 65 00 00 00',
+      hasCommittee: true,
     });
     const pub = (await (await call('GET', '/api/schemes/cls-test-cahors/referents', 'visitor')).json()) as any;
     const cahors = pub.communes.find((c: any) => c.commune === '46042');
@@ -182,7 +222,9 @@ describe.each(backends())('registry on $name', (backend) => {
   it('rejects invalid input and unknown communes, saving nothing', async () => {
     const before = await read('cls-test-cahors');
     const unknown = await call(
-      'PATCH', '/api/schemes/cls-test-cahors', 'admin',
+      'PATCH',
+      '/api/schemes/cls-test-cahors',
+      'admin',
       { name: 'Ne doit pas être enregistré', perimeter: { communes: ['46042', '99999'], pasted: '00000 46102' } },
       { 'if-match': before.etag },
     );
@@ -190,7 +232,13 @@ describe.each(backends())('registry on $name', (backend) => {
     const body = (await unknown.json()) as any;
     expect(body.unknownCodes).toEqual(['00000', '99999']);
     expect(body.detail).toMatch(/Codes inconnus : 00000, 99999/);
-    for (const bad of [{ type: 'XYZ' }, { coordinationFte: -1 }, { themes: ['astrologie'] }, { signatureDate: '19/07/2019' }, { inconnu: 1 }]) {
+    for (const bad of [
+      { type: 'XYZ' },
+      { coordinationFte: -1 },
+      { themes: ['astrologie'] },
+      { signatureDate: '19/07/2019' },
+      { inconnu: 1 },
+    ]) {
       const res = await call('PATCH', '/api/schemes/cls-test-cahors', 'admin', bad, { 'if-match': before.etag });
       expect(res.status, JSON.stringify(bad)).toBe(400);
     }
@@ -210,7 +258,9 @@ describe.each(backends())('registry on $name', (backend) => {
     const before = await codesInTile();
     const { etag, scheme } = await read('cls-test-cahors');
     const res = await call(
-      'PATCH', '/api/schemes/cls-test-cahors', 'coordinator',
+      'PATCH',
+      '/api/schemes/cls-test-cahors',
+      'coordinator',
       { perimeter: { epci: ['200023737'], pasted: '46102\n25347' } },
       { 'if-match': etag },
     );
@@ -230,7 +280,9 @@ describe.each(backends())('registry on $name', (backend) => {
     expect(last.after.communes).toHaveLength(scheme.communes.length + 2);
     expect(history[0]).toMatchObject({ action: 'création', version: 1, before: null });
     // the past perimeter stays comparable with the current one
-    const cmp = (await (await call('GET', `/api/compare?p=scheme:cls-test-cahors@${scheme.version}&p=scheme:cls-test-cahors`, 'visitor')).json()) as any;
+    const cmp = (await (
+      await call('GET', `/api/compare?p=scheme:cls-test-cahors@${scheme.version}&p=scheme:cls-test-cahors`, 'visitor')
+    ).json()) as any;
     expect(cmp.parts.map((p: any) => p.label)).toEqual(['A ∩ B', 'B seul']);
     expect(cmp.parts[1].communes.map((c: any) => c.code).sort()).toEqual(['25390', '46102']);
     expect((await call('GET', '/api/compare?p=scheme:cls-test-cahors@99&p=epci:200023737', 'visitor')).status).toBe(404);

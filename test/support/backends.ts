@@ -40,7 +40,10 @@ export interface TestServer {
 }
 
 /** The real app on a free loopback port, over the given backend. */
-export async function startTestServer(b: Backend, options: { clientDir?: string; dataChangeIntervalMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  b: Backend,
+  options: { clientDir?: string; dataChangeIntervalMs?: number } = {},
+): Promise<TestServer> {
   const db = await openBackend(b);
   const tiles = new TileStore(db);
   const server = createServer({ db, logger: pino({ level: 'silent' }), tiles, ...options }).listen(0, '127.0.0.1');

@@ -44,7 +44,9 @@ export type MapWindow = { __millefeuille: { map: import('maplibre-gl').Map } };
  * then `settleMs` more (symbol placement fades in).
  */
 export async function waitForMap(page: import('playwright-core').Page, settleMs = 0): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { __millefeuille?: unknown }).__millefeuille !== undefined, null, { timeout: 30_000 });
+  await page.waitForFunction(() => (window as unknown as { __millefeuille?: unknown }).__millefeuille !== undefined, null, {
+    timeout: 30_000,
+  });
   await page.waitForTimeout(150);
   await page.waitForFunction(
     () => {

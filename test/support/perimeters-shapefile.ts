@@ -40,9 +40,7 @@ function clockwise(ring: Position[]): boolean {
 /** ESRI order: outer rings clockwise, holes counter-clockwise. */
 function shpRings(g: Polygon | MultiPolygon): Position[][] {
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-  return polys.flatMap((rings) =>
-    rings.map((ring, i) => (clockwise(ring) === (i === 0) ? ring : [...ring].reverse())),
-  );
+  return polys.flatMap((rings) => rings.map((ring, i) => (clockwise(ring) === (i === 0) ? ring : [...ring].reverse())));
 }
 
 function header(view: DataView, fileBytes: number, shapeType: number, box: number[]) {
@@ -202,7 +200,14 @@ export function zippedShapefile(features: ShpFeature[], options: ShapefileOption
   const files: ZipFile[] = [
     { name: `${base}.shp`, data: shp },
     { name: `${base}.shx`, data: shx },
-    { name: `${base}.dbf`, data: writeDbf(features.map((f) => f.properties), options.encoding, options.ldid) },
+    {
+      name: `${base}.dbf`,
+      data: writeDbf(
+        features.map((f) => f.properties),
+        options.encoding,
+        options.ldid,
+      ),
+    },
   ];
   if (options.prj !== null) files.push({ name: `${base}.prj`, data: options.prj ?? PRJ_WGS84 });
   if (options.cpg !== undefined) files.push({ name: `${base}.cpg`, data: options.cpg });

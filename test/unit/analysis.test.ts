@@ -16,12 +16,27 @@ const shares = (o: Record<string, number>) => new Map(Object.entries(o));
 
 describe('splitCommune', () => {
   it('nests the parts of one commune', () => {
-    expect(splitCommune([{ key: 'A', share: 1 }, { key: 'B', share: 0.4 }])).toEqual([
+    expect(
+      splitCommune([
+        { key: 'A', share: 1 },
+        { key: 'B', share: 0.4 },
+      ]),
+    ).toEqual([
       { members: ['A'], fraction: 0.6 },
       { members: ['A', 'B'], fraction: 0.4 },
     ]);
-    expect(splitCommune([{ key: 'A', share: 1 }, { key: 'B', share: 1 }])).toEqual([{ members: ['A', 'B'], fraction: 1 }]);
-    expect(splitCommune([{ key: 'A', share: 0 }, { key: 'B', share: 0.5 }])).toEqual([{ members: ['B'], fraction: 0.5 }]);
+    expect(
+      splitCommune([
+        { key: 'A', share: 1 },
+        { key: 'B', share: 1 },
+      ]),
+    ).toEqual([{ members: ['A', 'B'], fraction: 1 }]);
+    expect(
+      splitCommune([
+        { key: 'A', share: 0 },
+        { key: 'B', share: 0.5 },
+      ]),
+    ).toEqual([{ members: ['B'], fraction: 0.5 }]);
   });
 });
 
@@ -57,7 +72,13 @@ describe('comparePerimeters', () => {
 describe('entanglementByLayer', () => {
   it('counts units, cut units and the effective number of pieces', () => {
     const unit = (code: string, shareOfTerritory: number, insideShare: number | null) => ({
-      layer: 'cpts', code, name: code, type: null, fictif: true, shareOfTerritory, insideShare,
+      layer: 'cpts',
+      code,
+      name: code,
+      type: null,
+      fictif: true,
+      shareOfTerritory,
+      insideShare,
     });
     const [cpts] = entanglementByLayer([unit('x', 0.5, 1), unit('y', 0.25, 0.3), unit('z', 0.25, null)]);
     expect(cpts).toMatchObject({ layer: 'cpts', unitCount: 3, cutCount: 1, coverage: 1 });
@@ -67,7 +88,10 @@ describe('entanglementByLayer', () => {
     const [one] = entanglementByLayer([{ ...unit('solo', 1, 1), layer: 'epci' }]);
     expect(one!.fragmentation).toBe(1);
     // two small units covering 2 % of the territory: two pieces, not fifty
-    const [qpv] = entanglementByLayer([{ ...unit('q1', 0.01, 1), layer: 'qpv' }, { ...unit('q2', 0.01, 1), layer: 'qpv' }]);
+    const [qpv] = entanglementByLayer([
+      { ...unit('q1', 0.01, 1), layer: 'qpv' },
+      { ...unit('q2', 0.01, 1), layer: 'qpv' },
+    ]);
     expect(qpv!.fragmentation).toBeCloseTo(2, 10);
     expect(qpv!.coverage).toBeCloseTo(0.02, 10);
   });

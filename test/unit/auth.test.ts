@@ -4,7 +4,12 @@ import { can, type Action, type SessionUser } from '../../server/auth/permission
 import { LoginLimiter } from '../../server/auth/rate-limit.ts';
 
 const user = (role: SessionUser['role'], region: string | null = null, schemes: string[] = []): SessionUser => ({
-  id: 1, email: `${role}@example.fr`, name: role, role, region, schemes,
+  id: 1,
+  email: `${role}@example.fr`,
+  name: role,
+  role,
+  region,
+  schemes,
 });
 
 const scheme = { code: 'cls-grand-quercy', region: '76' };
@@ -20,18 +25,70 @@ describe('permission matrix', () => {
     admin: user('admin'),
   };
   const expected: Record<keyof typeof actors, Record<Action, boolean>> = {
-    visitor: { create: false, edit: false, close: false, referents: false, contacts: false, 'manage-users': false, 'import-registry': false, 'import-perimeters': false },
-    coordinator: { create: false, edit: true, close: false, referents: true, contacts: true, 'manage-users': false, 'import-registry': false, 'import-perimeters': false },
-    otherCoordinator: { create: false, edit: false, close: false, referents: false, contacts: true, 'manage-users': false, 'import-registry': false, 'import-perimeters': false },
-    planner: { create: true, edit: true, close: true, referents: true, contacts: true, 'manage-users': false, 'import-registry': false, 'import-perimeters': true },
-    otherPlanner: { create: false, edit: false, close: false, referents: false, contacts: true, 'manage-users': false, 'import-registry': false, 'import-perimeters': true },
-    admin: { create: true, edit: true, close: true, referents: true, contacts: true, 'manage-users': true, 'import-registry': true, 'import-perimeters': true },
+    visitor: {
+      create: false,
+      edit: false,
+      close: false,
+      referents: false,
+      contacts: false,
+      'manage-users': false,
+      'import-registry': false,
+      'import-perimeters': false,
+    },
+    coordinator: {
+      create: false,
+      edit: true,
+      close: false,
+      referents: true,
+      contacts: true,
+      'manage-users': false,
+      'import-registry': false,
+      'import-perimeters': false,
+    },
+    otherCoordinator: {
+      create: false,
+      edit: false,
+      close: false,
+      referents: false,
+      contacts: true,
+      'manage-users': false,
+      'import-registry': false,
+      'import-perimeters': false,
+    },
+    planner: {
+      create: true,
+      edit: true,
+      close: true,
+      referents: true,
+      contacts: true,
+      'manage-users': false,
+      'import-registry': false,
+      'import-perimeters': true,
+    },
+    otherPlanner: {
+      create: false,
+      edit: false,
+      close: false,
+      referents: false,
+      contacts: true,
+      'manage-users': false,
+      'import-registry': false,
+      'import-perimeters': true,
+    },
+    admin: {
+      create: true,
+      edit: true,
+      close: true,
+      referents: true,
+      contacts: true,
+      'manage-users': true,
+      'import-registry': true,
+      'import-perimeters': true,
+    },
   };
   for (const [name, actor] of Object.entries(actors)) {
     it(`${name}`, () => {
-      const got = Object.fromEntries(
-        (Object.keys(expected.visitor) as Action[]).map((a) => [a, can(actor, a, scheme)]),
-      );
+      const got = Object.fromEntries((Object.keys(expected.visitor) as Action[]).map((a) => [a, can(actor, a, scheme)]));
       expect(got).toEqual(expected[name as keyof typeof actors]);
     });
   }

@@ -6,7 +6,22 @@ describe('parseFeatureCollection', () => {
     const fc = parseFeatureCollection(
       JSON.stringify({
         type: 'FeatureCollection',
-        features: [{ type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] } }],
+        features: [
+          {
+            type: 'Feature',
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [0, 0],
+                  [1, 0],
+                  [1, 1],
+                  [0, 0],
+                ],
+              ],
+            },
+          },
+        ],
       }),
     );
     expect(fc.features).toHaveLength(1);

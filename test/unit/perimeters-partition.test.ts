@@ -26,7 +26,14 @@ function connected(members: string[], adjacency: Map<string, Set<string>>) {
   const set = new Set(members);
   const seen = new Set([members[0]!]);
   const todo = [members[0]!];
-  while (todo.length) for (const n of adjacency.get(todo.pop()!) ?? []) if (set.has(n) && !seen.has(n)) todo.push(n), seen.add(n);
+  while (todo.length) {
+    for (const n of adjacency.get(todo.pop()!) ?? []) {
+      if (set.has(n) && !seen.has(n)) {
+        todo.push(n);
+        seen.add(n);
+      }
+    }
+  }
   return seen.size === set.size;
 }
 

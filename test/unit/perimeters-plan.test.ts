@@ -120,7 +120,15 @@ describe('planList', () => {
 describe('planPolygons', () => {
   const square = (x: number) => ({
     type: 'Polygon' as const,
-    coordinates: [[[x, 45], [x + 1, 45], [x + 1, 46], [x, 46], [x, 45]]],
+    coordinates: [
+      [
+        [x, 45],
+        [x + 1, 45],
+        [x + 1, 46],
+        [x, 46],
+        [x, 45],
+      ],
+    ],
   });
   const input: PolygonInput = {
     format: 'geojson',

@@ -23,7 +23,11 @@ describe('detectListColumns', () => {
 
   it('finds the usual spellings whatever their case, accents and spaces', () => {
     expect(cols(['code', 'nom', 'insee'])).toEqual({ code: 'code', name: 'nom', commune: 'insee' });
-    expect(cols(['code_perimetre', 'nom_perimetre', 'insee_com'])).toEqual({ code: 'code_perimetre', name: 'nom_perimetre', commune: 'insee_com' });
+    expect(cols(['code_perimetre', 'nom_perimetre', 'insee_com'])).toEqual({
+      code: 'code_perimetre',
+      name: 'nom_perimetre',
+      commune: 'insee_com',
+    });
     expect(cols(['Code CPTS', 'Nom de la CPTS', 'Libellé', 'CODGEO'])).toEqual({ code: 'Code CPTS', name: 'Libellé', commune: 'CODGEO' });
     expect(cols(['code_commune', 'nom_commune', 'code', 'nom'])).toEqual({ code: 'code', name: 'nom', commune: 'code_commune' });
     expect(cols(['Numéro secteur', 'Intitulé', 'Code INSEE'])).toEqual({ code: 'Numéro secteur', name: 'Intitulé', commune: 'Code INSEE' });
@@ -43,7 +47,10 @@ describe('detectListColumns', () => {
   });
 
   it('does not take a column of populations for communes when it can check the codes', () => {
-    const sample = [{ code_qp: 'QP1', pop_mun: '1234' }, { code_qp: 'QP2', pop_mun: '46042' }];
+    const sample = [
+      { code_qp: 'QP1', pop_mun: '1234' },
+      { code_qp: 'QP2', pop_mun: '46042' },
+    ];
     expect(cols(['code_qp', 'pop_mun'], sample).commune).toBe('pop_mun');
     const known = (v: string) => v === '46042';
     rejects(() => detectListColumns(['code_qp', 'pop_mun'], sample, {}, known), /Colonne des communes introuvable/);
@@ -148,7 +155,19 @@ describe('readGeojson', () => {
   it('reprojects a Lambert-93 file and closes open rings', () => {
     const input = readGeojson(
       fc(
-        [{ type: 'Feature', properties: { code_qp: 'QN04601M', lib_qp: 'Quartier' }, geometry: poly([[[700000, 6600000], [701000, 6600000], [701000, 6601000]]]) }],
+        [
+          {
+            type: 'Feature',
+            properties: { code_qp: 'QN04601M', lib_qp: 'Quartier' },
+            geometry: poly([
+              [
+                [700000, 6600000],
+                [701000, 6600000],
+                [701000, 6601000],
+              ],
+            ]),
+          },
+        ],
         { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::2154' } },
       ),
     );
@@ -167,7 +186,18 @@ describe('readGeojson', () => {
       fc([
         { type: 'Feature', properties: { nom: 'Point' }, geometry: { type: 'Point', coordinates: [1, 45] } },
         { type: 'Feature', properties: { nom: 'Sans géométrie' }, geometry: null },
-        { type: 'Feature', properties: { nom: 'Secteur Est' }, geometry: poly([[[1, 45], [2, 45], [2, 46], [1, 45]]]) },
+        {
+          type: 'Feature',
+          properties: { nom: 'Secteur Est' },
+          geometry: poly([
+            [
+              [1, 45],
+              [2, 45],
+              [2, 46],
+              [1, 45],
+            ],
+          ]),
+        },
       ]),
     );
     expect(input.ignored).toEqual([
@@ -182,7 +212,25 @@ describe('readGeojson', () => {
     rejects(() => readGeojson(utf8('{"type": "FeatureCollection", "features": [')), /JSON illisible/);
     rejects(() => readGeojson(utf8('{"type": "Polygon", "coordinates": []}')), /FeatureCollection \(ou une Feature\) est attendue/);
     rejects(() => readGeojson(fc([])), /aucun objet/);
-    rejects(() => readGeojson(fc([{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[1, 2], [3, 4]] } }])), /Aucun polygone utilisable/);
+    rejects(
+      () =>
+        readGeojson(
+          fc([
+            {
+              type: 'Feature',
+              properties: {},
+              geometry: {
+                type: 'LineString',
+                coordinates: [
+                  [1, 2],
+                  [3, 4],
+                ],
+              },
+            },
+          ]),
+        ),
+      /Aucun polygone utilisable/,
+    );
     rejects(() => readGeojson(new Uint8Array([0xff, 0xfe, 0x7b, 0])), /UTF-8/);
   });
 });

@@ -29,7 +29,7 @@ const square = (x: number, y: number, size: number): Position[] => [
 // and a point in Paris (EPSG reference values, checked against PostGIS ST_Transform).
 const ORIGIN_L93: Position = [700000, 6600000];
 const PARIS_L93: Position = [652000, 6862000];
-const PARIS_WGS84: Position = [2.3458119587, 48.8562481410];
+const PARIS_WGS84: Position = [2.3458119587, 48.856248141];
 
 function l93Feature(code: string, nom: string, at: Position, size = 1000): ShpFeature {
   return { geometry: { type: 'Polygon', coordinates: [square(at[0]!, at[1]!, size)] }, properties: { code, nom } };
@@ -42,7 +42,9 @@ const rejects = (f: () => unknown, message: RegExp) => {
 
 describe('readShapefileZip', () => {
   it('reprojects a Lambert-93 layer (ESRI .prj) to WGS84', () => {
-    const zip = zippedShapefile([l93Feature('S1', 'Origine', ORIGIN_L93), l93Feature('S2', 'Paris', PARIS_L93)], { prj: PRJ_LAMBERT93_ESRI });
+    const zip = zippedShapefile([l93Feature('S1', 'Origine', ORIGIN_L93), l93Feature('S2', 'Paris', PARIS_L93)], {
+      prj: PRJ_LAMBERT93_ESRI,
+    });
     const input = readShapefileZip(zip);
     expect(input.projection).toBe('Lambert-93 (EPSG:2154)');
     expect(input.features.map((f) => [f.code, f.name])).toEqual([
@@ -89,7 +91,10 @@ describe('readShapefileZip', () => {
   });
 
   it('decodes Latin-1 attributes without a .cpg, and UTF-8 ones as the .cpg says', () => {
-    const feature = (nom: string): ShpFeature => ({ geometry: { type: 'Polygon', coordinates: [square(2, 46, 0.1)] }, properties: { code: 'É1', nom } });
+    const feature = (nom: string): ShpFeature => ({
+      geometry: { type: 'Polygon', coordinates: [square(2, 46, 0.1)] },
+      properties: { code: 'É1', nom },
+    });
     const latin = readShapefileZip(zippedShapefile([feature('Secteur de Montélimar – Drôme'.replace('–', '-'))], { encoding: 'latin1' }));
     expect(latin.encoding).toBe('windows-1252');
     expect(latin.features[0]!.name).toBe('Secteur de Montélimar - Drôme');
@@ -104,7 +109,10 @@ describe('readShapefileZip', () => {
     rejects(() => readShapefileZip(zippedShapefile(f, { prj: PRJ_UNKNOWN })), /Projection inconnue : « Projection_Maison »/);
     rejects(() => readShapefileZip(zippedShapefile(f, { prj: 'n importe quoi' })), /Projection inconnue/);
     rejects(() => readShapefileZip(zippedShapefile(f, { prj: null })), /\.prj absent/);
-    rejects(() => readShapefileZip(zippedShapefile(f, { prj: PRJ_LAMBERT93_ESRI, shapeType: 3 })), /contient des lignes, pas des polygones/);
+    rejects(
+      () => readShapefileZip(zippedShapefile(f, { prj: PRJ_LAMBERT93_ESRI, shapeType: 3 })),
+      /contient des lignes, pas des polygones/,
+    );
     const two = writeZip([
       { name: 'a.shp', data: Buffer.alloc(100) },
       { name: 'b.shp', data: Buffer.alloc(100) },

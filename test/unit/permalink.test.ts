@@ -61,12 +61,20 @@ describe('permalink', () => {
     const compare: Permalink = {
       ...NONE,
       layers: ['epci'],
-      analysis: { kind: 'compare', perimeters: [{ layer: 'scheme', code: 'cls-grand-quercy' }, { layer: 'petr', code: 'PETR-GRAND-QUERCY' }] },
+      analysis: {
+        kind: 'compare',
+        perimeters: [
+          { layer: 'scheme', code: 'cls-grand-quercy' },
+          { layer: 'petr', code: 'PETR-GRAND-QUERCY' },
+        ],
+      },
     };
     expect(encodePermalink(compare)).toBe('layers=epci&view=compare&p=scheme:cls-grand-quercy,petr:PETR-GRAND-QUERCY');
     const gaps: Permalink = { ...NONE, analysis: { kind: 'gaps', layer: 'cls', within: { layer: 'departement', code: '46' } } };
     expect(encodePermalink(gaps)).toBe('view=gaps&layer=cls&within=departement:46');
-    expect(encodePermalink({ ...NONE, analysis: { kind: 'gaps', layer: 'cpts', within: 'france' } })).toBe('view=gaps&layer=cpts&within=france');
+    expect(encodePermalink({ ...NONE, analysis: { kind: 'gaps', layer: 'cpts', within: 'france' } })).toBe(
+      'view=gaps&layer=cpts&within=france',
+    );
     const load: Permalink = { ...NONE, analysis: { kind: 'load', schemes: ['cls-grand-quercy', 'cls-agglo-pays-issoire'] } };
     expect(encodePermalink(load)).toBe('view=load&s=cls-grand-quercy,cls-agglo-pays-issoire');
     const ent: Permalink = { ...NONE, analysis: { kind: 'entanglement' }, selection: { layer: 'scheme', code: 'cls-grand-quercy' } };
@@ -105,7 +113,9 @@ describe('permalink', () => {
     const base: Permalink = { ...NONE, analysis: { kind: 'gaps', layer: 'cls', within: 'france' } };
     const moved: Permalink = { ...base, view: { zoom: 8, lat: 44.5, lon: 1.5 }, layers: ['epci'], opacity: { epci: 0.3 } };
     expect(historyKey(moved)).toBe(historyKey(base));
-    expect(historyKey({ ...base, analysis: { kind: 'gaps', layer: 'cls', within: { layer: 'departement', code: '46' } } })).not.toBe(historyKey(base));
+    expect(historyKey({ ...base, analysis: { kind: 'gaps', layer: 'cls', within: { layer: 'departement', code: '46' } } })).not.toBe(
+      historyKey(base),
+    );
     expect(historyKey({ ...NONE, selection: { layer: 'epci', code: '1' } })).not.toBe(historyKey(NONE));
     expect(historyKey({ ...NONE, analysis: { kind: 'entanglement' }, selection: { layer: 'epci', code: '1' } })).not.toBe(
       historyKey({ ...NONE, selection: { layer: 'epci', code: '1' } }),

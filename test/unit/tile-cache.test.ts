@@ -31,7 +31,12 @@ describe('ByteLru', () => {
   it('deletes the entries a predicate selects, and clears', () => {
     const c = lru(100);
     for (const k of ['scheme@0/5/1/1', 'commune@0/5/1/1', 'commune@0,scheme@0/6/2/2']) c.set(k, k);
-    c.deleteWhere((k) => k.split('/')[0]!.split(',').some((l) => l.startsWith('scheme@')));
+    c.deleteWhere((k) =>
+      k
+        .split('/')[0]!
+        .split(',')
+        .some((l) => l.startsWith('scheme@')),
+    );
     expect(c.size).toBe(1);
     expect(c.get('commune@0/5/1/1')).toBe('commune@0/5/1/1');
     expect(c.bytes).toBe('commune@0/5/1/1'.length);

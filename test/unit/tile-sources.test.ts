@@ -33,7 +33,10 @@ describe('tile sources', () => {
 
   it('reads PMTiles archives (maxzoom 10) when tilesUrl is set, except the live scheme source', () => {
     const o = { origin, tilesUrl: '/static-tiles' };
-    expect(tileEndpoint('base', ['region', 'departement'], o)).toEqual({ url: 'pmtiles://http://127.0.0.1:8080/static-tiles/base.pmtiles', maxzoom: 10 });
+    expect(tileEndpoint('base', ['region', 'departement'], o)).toEqual({
+      url: 'pmtiles://http://127.0.0.1:8080/static-tiles/base.pmtiles',
+      maxzoom: 10,
+    });
     expect(tileEndpoint('commune', ['commune'], { origin, tilesUrl: 'https://cdn.example/tiles' })).toEqual({
       url: 'pmtiles://https://cdn.example/tiles/commune.pmtiles',
       maxzoom: 10,

@@ -13,7 +13,13 @@ export interface ColouredComparison extends Comparison {
 }
 
 export function colourComparison(c: Comparison): ColouredComparison {
-  return { ...c, colors: partColors(c.parts.map((p) => p.members), c.perimeters.length) };
+  return {
+    ...c,
+    colors: partColors(
+      c.parts.map((p) => p.members),
+      c.perimeters.length,
+    ),
+  };
 }
 
 export function compareHighlight(c: ColouredComparison): MapHighlight {
@@ -32,12 +38,28 @@ export function compareHighlight(c: ColouredComparison): MapHighlight {
   return {
     communes,
     classes: c.parts.map((p, i) => ({ label: p.label, color: c.colors[i]!, opacity: 0.6 })),
-    areas: c.perimeters.map((p) => ({ layer: p.layer, colors: { [p.code]: darker(PERIMETER_COLORS[p.key]!) }, fillOpacity: 0, width: 2.5, dash: dashes[p.key] })),
+    areas: c.perimeters.map((p) => ({
+      layer: p.layer,
+      colors: { [p.code]: darker(PERIMETER_COLORS[p.key]!) },
+      fillOpacity: 0,
+      width: 2.5,
+      dash: dashes[p.key],
+    })),
     legend: {
       title: 'Comparaison',
       items: [
-        ...c.parts.map((p, i) => ({ label: `${p.label} (${formatInteger(p.communeCount)} comm.)`, color: c.colors[i]!, kind: 'fill' as const, opacity: 0.6 })),
-        ...c.perimeters.map((p) => ({ label: `${p.key} : ${p.name}`, color: darker(PERIMETER_COLORS[p.key]!), kind: 'line' as const, dash: dashes[p.key] })),
+        ...c.parts.map((p, i) => ({
+          label: `${p.label} (${formatInteger(p.communeCount)} comm.)`,
+          color: c.colors[i]!,
+          kind: 'fill' as const,
+          opacity: 0.6,
+        })),
+        ...c.perimeters.map((p) => ({
+          label: `${p.key} : ${p.name}`,
+          color: darker(PERIMETER_COLORS[p.key]!),
+          kind: 'line' as const,
+          dash: dashes[p.key],
+        })),
       ],
     },
   };
@@ -89,7 +111,10 @@ function summarise(units: EntanglementUnit[]) {
   return {
     unitCount: units.length,
     cutCount: units.filter((u) => u.cut).length,
-    coverage: Math.min(1, units.reduce((s, u) => s + u.shareOfTerritory, 0)),
+    coverage: Math.min(
+      1,
+      units.reduce((s, u) => s + u.shareOfTerritory, 0),
+    ),
     fragmentation: fragmentation(units.map((u) => u.shareOfTerritory)),
   };
 }
@@ -117,7 +142,10 @@ export function entanglementRows(e: Entanglement, entries: LayerEntry[]): Entang
       const entry = entries.find((x) => x.id === id);
       const own = units.filter((u) => !(u.layer === e.territory.layer && u.code === e.territory.code));
       if (!own.length) continue;
-      const figures = { ...(groups.size === 1 && own.length === units.length ? l : summarise(own)), fragmentation: fragmentation(own.map((u) => u.shareOfTerritory)) };
+      const figures = {
+        ...(groups.size === 1 && own.length === units.length ? l : summarise(own)),
+        fragmentation: fragmentation(own.map((u) => u.shareOfTerritory)),
+      };
       rows.push({
         id,
         layer: l.layer,
@@ -154,7 +182,9 @@ export function entanglementHighlight(e: Entanglement, row: EntanglementRow | un
     communes: new Map(),
     classes: [],
     areas: [
-      ...(row ? [{ layer: row.layer, colors: Object.fromEntries(row.units.map((u) => [u.code, u.color])), fillOpacity: 0.3, width: 2 }] : []),
+      ...(row
+        ? [{ layer: row.layer, colors: Object.fromEntries(row.units.map((u) => [u.code, u.color])), fillOpacity: 0.3, width: 2 }]
+        : []),
       { layer: t.layer, colors: { [t.code]: '#1a1a1a' }, fillOpacity: 0, width: 3.5 },
     ],
     legend: {
@@ -162,7 +192,9 @@ export function entanglementHighlight(e: Entanglement, row: EntanglementRow | un
       items: [
         { label: t.name, color: '#1a1a1a', kind: 'line' },
         ...(row?.units ?? []).slice(0, 12).map((u) => ({ label: u.name, color: u.color, kind: 'fill' as const, opacity: 0.45 })),
-        ...(row && row.units.length > 12 ? [{ label: `… et ${row.units.length - 12} autres`, color: '#888888', kind: 'fill' as const, opacity: 0.3 }] : []),
+        ...(row && row.units.length > 12
+          ? [{ label: `… et ${row.units.length - 12} autres`, color: '#888888', kind: 'fill' as const, opacity: 0.3 }]
+          : []),
       ],
     },
   };
@@ -183,16 +215,39 @@ export function gapsHighlight(g: Gaps, qpv: QpvGaps | null, layerLabel: string):
     ],
     areas: [
       ...(g.within ? [{ layer: g.within.layer, colors: { [g.within.code]: GAP_COLORS.zone }, fillOpacity: 0, width: 3 }] : []),
-      ...(qpvCodes.length ? [{ layer: 'qpv', colors: Object.fromEntries(qpvCodes.map((c) => [c, GAP_COLORS.qpv])), fillOpacity: 0.8, width: 1.5 }] : []),
+      ...(qpvCodes.length
+        ? [{ layer: 'qpv', colors: Object.fromEntries(qpvCodes.map((c) => [c, GAP_COLORS.qpv])), fillOpacity: 0.8, width: 1.5 }]
+        : []),
     ],
     legend: {
       title: `Lacunes : ${layerLabel}`,
       items: [
-        { label: `Commune sans ${layerLabel} (${formatInteger(g.uncovered.communeCount)})`, color: GAP_COLORS.uncovered, kind: 'fill', opacity: 0.6 },
+        {
+          label: `Commune sans ${layerLabel} (${formatInteger(g.uncovered.communeCount)})`,
+          color: GAP_COLORS.uncovered,
+          kind: 'fill',
+          opacity: 0.6,
+        },
         ...(g.partlyCovered.communeCount
-          ? [{ label: `Commune en partie couverte (${formatInteger(g.partlyCovered.communeCount)})`, color: GAP_COLORS.partly, kind: 'fill' as const, opacity: 0.7 }]
+          ? [
+              {
+                label: `Commune en partie couverte (${formatInteger(g.partlyCovered.communeCount)})`,
+                color: GAP_COLORS.partly,
+                kind: 'fill' as const,
+                opacity: 0.7,
+              },
+            ]
           : []),
-        ...(qpvCodes.length ? [{ label: `QPV sans ASV ni CLS (${formatInteger(qpvCodes.length)})`, color: GAP_COLORS.qpv, kind: 'fill' as const, opacity: 0.8 }] : []),
+        ...(qpvCodes.length
+          ? [
+              {
+                label: `QPV sans ASV ni CLS (${formatInteger(qpvCodes.length)})`,
+                color: GAP_COLORS.qpv,
+                kind: 'fill' as const,
+                opacity: 0.8,
+              },
+            ]
+          : []),
         ...(g.within ? [{ label: `Zone : ${g.within.name}`, color: GAP_COLORS.zone, kind: 'line' as const }] : []),
       ],
     },

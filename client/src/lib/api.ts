@@ -253,13 +253,16 @@ function gapsQuery(layer: string, within: Zone): string {
 export const analysisUrls = {
   compare: (perimeters: { layer: string; code: string }[], format?: 'csv' | 'geojson') =>
     `/api/compare?${perimeters.map((p) => `p=${ref(p)}`).join('&')}${format ? `&format=${format}` : ''}`,
-  entanglement: (layer: string, code: string, format?: 'csv') => `/api/territories/${seg(layer)}/${seg(code)}/entanglement${format ? `?format=${format}` : ''}`,
-  gaps: (layer: string, within: Zone, format?: 'csv' | 'geojson') => `/api/gaps?${gapsQuery(layer, within)}${format ? `&format=${format}` : ''}`,
+  entanglement: (layer: string, code: string, format?: 'csv') =>
+    `/api/territories/${seg(layer)}/${seg(code)}/entanglement${format ? `?format=${format}` : ''}`,
+  gaps: (layer: string, within: Zone, format?: 'csv' | 'geojson') =>
+    `/api/gaps?${gapsQuery(layer, within)}${format ? `&format=${format}` : ''}`,
   qpvGaps: (within: Zone, format?: 'csv') => {
     const query = [within === 'france' ? '' : `within=${ref(within)}`, format ? `format=${format}` : ''].filter(Boolean).join('&');
     return `/api/gaps/qpv${query ? `?${query}` : ''}`;
   },
-  load: (schemes: string[], format?: 'csv') => `/api/load?${schemes.map((s) => `scheme=${seg(s)}`).join('&')}${format ? `&format=${format}` : ''}`,
+  load: (schemes: string[], format?: 'csv') =>
+    `/api/load?${schemes.map((s) => `scheme=${seg(s)}`).join('&')}${format ? `&format=${format}` : ''}`,
 };
 
 export const api = {
@@ -274,12 +277,17 @@ export const api = {
     getJson<{ communes: MemberCommune[] }>(`/api/territories/${seg(layer)}/${seg(code)}/communes`, signal).then((r) => r.communes),
   schemes: () => getJson<{ schemes: SchemeSummary[] }>('/api/schemes').then((r) => r.schemes),
   searchIn: (q: string, layers: string[], signal?: AbortSignal, limit = 10) =>
-    getJson<{ query: string; results: SearchResult[] }>(`/api/search?q=${seg(q)}&layers=${layers.join(',')}&limit=${limit}`, signal).then((r) => r.results),
-  compare: (perimeters: { layer: string; code: string }[], signal?: AbortSignal) => getJson<Comparison>(analysisUrls.compare(perimeters), signal),
-  entanglement: (layer: string, code: string, signal?: AbortSignal) => getJson<Entanglement>(analysisUrls.entanglement(layer, code), signal),
+    getJson<{ query: string; results: SearchResult[] }>(`/api/search?q=${seg(q)}&layers=${layers.join(',')}&limit=${limit}`, signal).then(
+      (r) => r.results,
+    ),
+  compare: (perimeters: { layer: string; code: string }[], signal?: AbortSignal) =>
+    getJson<Comparison>(analysisUrls.compare(perimeters), signal),
+  entanglement: (layer: string, code: string, signal?: AbortSignal) =>
+    getJson<Entanglement>(analysisUrls.entanglement(layer, code), signal),
   gaps: (layer: string, within: Zone, signal?: AbortSignal) => getJson<Gaps>(analysisUrls.gaps(layer, within), signal),
   qpvGaps: (within: Zone, signal?: AbortSignal) => getJson<QpvGaps>(analysisUrls.qpvGaps(within), signal),
-  load: (schemes: string[], signal?: AbortSignal) => getJson<{ schemes: SchemeLoad[] }>(analysisUrls.load(schemes), signal).then((r) => r.schemes),
+  load: (schemes: string[], signal?: AbortSignal) =>
+    getJson<{ schemes: SchemeLoad[] }>(analysisUrls.load(schemes), signal).then((r) => r.schemes),
 };
 
 export function communesDownloadUrl(layer: string, code: string, format: 'csv' | 'geojson'): string {

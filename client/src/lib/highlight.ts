@@ -44,7 +44,19 @@ export function emptyHighlight(title: string): MapHighlight {
 /** Colour-blind safe (Okabe–Ito, then Paul Tol's muted set), and of different
  *  lightness where it matters most (A, B and their intersection). */
 export const PERIMETER_COLORS: Record<string, string> = { A: '#E69F00', B: '#0072B2', C: '#009E73', D: '#CC79A7' };
-const SHARED_COLORS = ['#332288', '#882255', '#999933', '#44AA99', '#AA4499', '#661100', '#6699CC', '#117733', '#DDCC77', '#888888', '#AA4466'];
+const SHARED_COLORS = [
+  '#332288',
+  '#882255',
+  '#999933',
+  '#44AA99',
+  '#AA4499',
+  '#661100',
+  '#6699CC',
+  '#117733',
+  '#DDCC77',
+  '#888888',
+  '#AA4466',
+];
 
 /** The colour of a part: a perimeter's own colour for "X seul", a shared colour otherwise
  *  (the part common to all perimeters always gets the first, darkest one). */
@@ -58,7 +70,20 @@ export function partColors(partMembers: string[][], perimeterCount: number): str
 }
 
 /** A palette for the units that cut a territory (stacked bars and the map share it). */
-export const UNIT_COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#332288', '#999933', '#882255', '#44AA99', '#AA4499', '#DDCC77'];
+export const UNIT_COLORS = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#56B4E9',
+  '#D55E00',
+  '#332288',
+  '#999933',
+  '#882255',
+  '#44AA99',
+  '#AA4499',
+  '#DDCC77',
+];
 
 export function unitColor(index: number): string {
   return UNIT_COLORS[index % UNIT_COLORS.length]!;

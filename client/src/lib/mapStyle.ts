@@ -98,7 +98,11 @@ function scaled(base: number, opacity: number, isScheme: boolean): DataDrivenPro
 export function fillLayers(e: LayerEntry, opacity: number, visible: boolean): LayerSpecification[] {
   const isScheme = e.schemeType !== null;
   const out: LayerSpecification[] = [
-    { ...common(e, 'fill', visible), type: 'fill', paint: { 'fill-color': e.look.color, 'fill-opacity': scaled(e.look.fill, opacity, isScheme) } },
+    {
+      ...common(e, 'fill', visible),
+      type: 'fill',
+      paint: { 'fill-color': e.look.color, 'fill-opacity': scaled(e.look.fill, opacity, isScheme) },
+    },
   ];
   if (e.look.hatch) {
     out.push({
@@ -191,7 +195,12 @@ export function dotLayers(e: LayerEntry, opacity: number, visible: boolean): Lay
 
 /** Every map layer of an entry, with its opacity applied; for later opacity updates too. */
 export function entryLayers(e: LayerEntry, opacity: number, visible: boolean): LayerSpecification[] {
-  return [...fillLayers(e, opacity, visible), ...lineLayers(e, opacity, visible), ...dotLayers(e, opacity, visible), labelLayer(e, opacity, visible)];
+  return [
+    ...fillLayers(e, opacity, visible),
+    ...lineLayers(e, opacity, visible),
+    ...dotLayers(e, opacity, visible),
+    labelLayer(e, opacity, visible),
+  ];
 }
 
 /** Background: sea, land from the régions, faint département and région borders. */
@@ -199,7 +208,13 @@ function baseLayers(): LayerSpecification[] {
   return [
     { id: 'background', type: 'background', paint: { 'background-color': SEA } },
     { id: 'base-land', type: 'fill', source: BASE_SOURCE, 'source-layer': 'region', paint: { 'fill-color': LAND } },
-    { id: DEPARTEMENT_HIT, type: 'fill', source: BASE_SOURCE, 'source-layer': 'departement', paint: { 'fill-color': LAND, 'fill-opacity': 0 } },
+    {
+      id: DEPARTEMENT_HIT,
+      type: 'fill',
+      source: BASE_SOURCE,
+      'source-layer': 'departement',
+      paint: { 'fill-color': LAND, 'fill-opacity': 0 },
+    },
   ];
 }
 
@@ -252,7 +267,12 @@ export function overlayLayers(entries: LayerEntry[], active: string[], opacity: 
   ];
 }
 
-export function buildStyle(entries: LayerEntry[], active: string[], opacity: Record<string, number>, tilesUrl: string | null = null): StyleSpecification {
+export function buildStyle(
+  entries: LayerEntry[],
+  active: string[],
+  opacity: Record<string, number>,
+  tilesUrl: string | null = null,
+): StyleSpecification {
   return {
     version: 8,
     name: 'Millefeuille',
@@ -336,7 +356,16 @@ export function highlightLayers(h: MapHighlight): { fills: LayerSpecification[];
       ...common,
       id: `${HIGHLIGHT_PREFIX}commune-fill`,
       type: 'fill',
-      paint: { 'fill-color': byClass(h.classes.map((c) => c.color), 'rgba(0,0,0,0)'), 'fill-opacity': byClass(h.classes.map((c) => c.opacity), 0) },
+      paint: {
+        'fill-color': byClass(
+          h.classes.map((c) => c.color),
+          'rgba(0,0,0,0)',
+        ),
+        'fill-opacity': byClass(
+          h.classes.map((c) => c.opacity),
+          0,
+        ),
+      },
     });
     fills.push({
       ...common,
@@ -358,7 +387,12 @@ export function highlightLayers(h: MapHighlight): { fills: LayerSpecification[];
       filter: ['in', CODE, ['literal', codes]] as FilterSpecification,
     };
     if (a.fillOpacity > 0) {
-      fills.push({ ...common, id: `${HIGHLIGHT_PREFIX}area-${i}-fill`, type: 'fill', paint: { 'fill-color': byCode(a.colors), 'fill-opacity': a.fillOpacity } });
+      fills.push({
+        ...common,
+        id: `${HIGHLIGHT_PREFIX}area-${i}-fill`,
+        type: 'fill',
+        paint: { 'fill-color': byCode(a.colors), 'fill-opacity': a.fillOpacity },
+      });
     }
     lines.push({
       ...common,

@@ -141,7 +141,10 @@ function unique<T>(items: T[], key: (t: T) => string): T[] {
 }
 
 function parseRefs(value: string | undefined): TerritoryRef[] {
-  const refs = (value ?? '').split(',').map((v) => parseRef(v, true)).filter((r): r is TerritoryRef => r !== null);
+  const refs = (value ?? '')
+    .split(',')
+    .map((v) => parseRef(v, true))
+    .filter((r): r is TerritoryRef => r !== null);
   return unique(refs, (r) => `${r.layer}:${r.code}`).slice(0, MAX_COMPARED);
 }
 

@@ -71,7 +71,11 @@ export interface Referent {
 
 export interface ReferentGaps {
   communeCount: number;
-  withoutReferent: { count: number; population: number; communes: { code: string; name: string; population: number | null; hasCommittee: boolean | null }[] };
+  withoutReferent: {
+    count: number;
+    population: number;
+    communes: { code: string; name: string; population: number | null; hasCommittee: boolean | null }[];
+  };
 }
 
 export interface ImportReport {
@@ -224,21 +228,30 @@ export const registry = {
   create: (body: SchemePatch & { type: string; name: string; code?: string }) =>
     call<{ scheme: SchemeRecord; rekeyed: { from: string; to: string }[] }>('POST', '/api/schemes', { body }).then((r) => r.data),
   update: async (code: string, etag: string, patch: SchemePatch) => {
-    const { data, etag: next } = await call<{ scheme: SchemeRecord; rekeyed: { from: string; to: string }[] }>('PATCH', `/api/schemes/${seg(code)}`, {
-      body: patch,
-      headers: { 'If-Match': etag },
-    });
+    const { data, etag: next } = await call<{ scheme: SchemeRecord; rekeyed: { from: string; to: string }[] }>(
+      'PATCH',
+      `/api/schemes/${seg(code)}`,
+      {
+        body: patch,
+        headers: { 'If-Match': etag },
+      },
+    );
     return { ...data, etag: next ?? `"v${data.scheme.version}"` };
   },
-  close: (code: string, etag: string) => call<{ scheme: SchemeRecord }>('DELETE', `/api/schemes/${seg(code)}`, { headers: { 'If-Match': etag } }).then((r) => r.data.scheme),
+  close: (code: string, etag: string) =>
+    call<{ scheme: SchemeRecord }>('DELETE', `/api/schemes/${seg(code)}`, { headers: { 'If-Match': etag } }).then((r) => r.data.scheme),
   history: (code: string) => call<{ history: HistoryEntry[] }>('GET', `/api/schemes/${seg(code)}/history`).then((r) => r.data.history),
   referents: (code: string) =>
     call<{ contactsShown: boolean; communes: Referent[] }>('GET', `/api/schemes/${seg(code)}/referents`).then((r) => r.data),
-  saveReferent: (code: string, commune: string, r: { name: string | null; delegation: string | null; email: string | null; phone: string | null; hasCommittee: boolean }) =>
-    call<unknown>('PUT', `/api/schemes/${seg(code)}/referents/${seg(commune)}`, { body: r }),
+  saveReferent: (
+    code: string,
+    commune: string,
+    r: { name: string | null; delegation: string | null; email: string | null; phone: string | null; hasCommittee: boolean },
+  ) => call<unknown>('PUT', `/api/schemes/${seg(code)}/referents/${seg(commune)}`, { body: r }),
   deleteReferent: (code: string, commune: string) => call<unknown>('DELETE', `/api/schemes/${seg(code)}/referents/${seg(commune)}`),
   referentGaps: (code: string) => call<ReferentGaps>('GET', `/api/schemes/${seg(code)}/referent-gaps`).then((r) => r.data),
-  locate: (lon: number, lat: number) => call<{ code: string; name: string }>('GET', `/api/locate?lon=${lon}&lat=${lat}`).then((r) => r.data),
+  locate: (lon: number, lat: number) =>
+    call<{ code: string; name: string }>('GET', `/api/locate?lon=${lon}&lat=${lat}`).then((r) => r.data),
   importPerimeters: (file: File, o: { layer: string; name: string; dryRun: boolean; region: string | null }) => {
     const q = new URLSearchParams({ layer: o.layer, dryRun: String(o.dryRun), filename: file.name });
     if (o.name) q.set('name', o.name);
