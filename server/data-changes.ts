@@ -25,8 +25,6 @@ export class DataVersion {
 }
 
 export interface DataChangeWatcher {
-  /** Reads the rows written since the last check and reports each changed layer (null: all). */
-  check(): Promise<void>;
   stop(): void;
 }
 
@@ -38,9 +36,15 @@ export function watchDataChanges(
   // changes before the server started are already in what it loads
   let last: Promise<number> = db
     .query<{ id: number }>(`SELECT coalesce(max(id), 0)::int AS id FROM public.data_change`)
-    .then((rows) => rows[0]?.id ?? 0);
+    .then((rows) => rows[0]?.id ?? 0)
+    .catch((err: unknown) => {
+      // without a starting point, the first check reports every change: too many reloads, never stale tiles
+      onError(err);
+      return 0;
+    });
   let running = false;
 
+  /** Reads the rows written since the last check and reports each changed layer (null: all). */
   const check = async () => {
     if (running) return;
     running = true;
@@ -62,5 +66,5 @@ export function watchDataChanges(
 
   const timer = setInterval(() => void check().catch(onError), intervalMs);
   timer.unref();
-  return { check, stop: () => clearInterval(timer) };
+  return { stop: () => clearInterval(timer) };
 }

@@ -64,7 +64,17 @@ export function tileEndpoint(db: Db, store: TileStore): TileEndpoint {
   // client filters by type), resolved once. Unknown ids are not remembered, so a layer
   // imported later is found.
   const known = new Map<string, string>();
-  const layersOf = (param: string) => param.replace(/[{}]/g, '').split(',');
+  const idsOf = (param: string) => param.replace(/[{}]/g, '').split(',');
+  /** The table layers of these ids, each once; null if one of them was never resolved. */
+  const knownLayers = (ids: string[]): string[] | null => {
+    const layers = new Set<string>();
+    for (const id of ids) {
+      const layer = known.get(id);
+      if (!layer) return null;
+      layers.add(layer);
+    }
+    return [...layers];
+  };
 
   return {
     fastLane(req, res) {
@@ -79,12 +89,8 @@ export function tileEndpoint(db: Db, store: TileStore): TileEndpoint {
           return false;
         }
       }
-      const layers: string[] = [];
-      for (const id of layersOf(param)) {
-        const layer = known.get(id);
-        if (!layer) return false;
-        if (!layers.includes(layer)) layers.push(layer);
-      }
+      const layers = knownLayers(idsOf(param));
+      if (!layers) return false;
       const tile = store.cached(layers, Number(m[2]), Number(m[3]), Number(m[4]));
       if (tile === undefined) return false;
       sendTile(req, res, tile);
@@ -101,18 +107,10 @@ export function tileEndpoint(db: Db, store: TileStore): TileEndpoint {
         throw badRequest('Liste de couches mal encodée.');
       }
       const p = paramsSchema.parse({ layers: layersParam, z: m[2], x: m[3], y: m[4] });
-      const ids = layersOf(p.layers);
+      const ids = idsOf(p.layers);
       if (ids.length > 12) throw badRequest('Au plus 12 couches par tuile.');
-      const layers: string[] = [];
-      for (const id of ids) {
-        let layer = known.get(id);
-        if (!layer) {
-          layer = (await resolveLayer(db, id)).layer;
-          known.set(id, layer);
-        }
-        if (!layers.includes(layer)) layers.push(layer);
-      }
-      sendTile(req, res, await store.tile(layers, p.z, p.x, p.y));
+      for (const id of ids) if (!known.has(id)) known.set(id, (await resolveLayer(db, id)).layer);
+      sendTile(req, res, await store.tile(knownLayers(ids)!, p.z, p.x, p.y));
     },
   };
 }

@@ -81,9 +81,7 @@ export class TileCutter {
     const lost = (why: string) => {
       if (this.worker !== worker) return;
       this.worker = null;
-      const calls = [...this.pending.values()];
-      this.pending.clear();
-      for (const call of calls) call.reject(new Error(`tile cutter stopped: ${why}`));
+      this.rejectPending(`tile cutter stopped: ${why}`);
       this.onLost(why);
     };
     worker.on('error', (err: Error & { code?: string }) => {
@@ -121,9 +119,13 @@ export class TileCutter {
     const worker = this.worker;
     if (!worker) return;
     this.worker = null;
+    this.rejectPending('tile cutter closed');
+    await worker.terminate();
+  }
+
+  private rejectPending(message: string): void {
     const calls = [...this.pending.values()];
     this.pending.clear();
-    for (const call of calls) call.reject(new Error('tile cutter closed'));
-    await worker.terminate();
+    for (const call of calls) call.reject(new Error(message));
   }
 }
