@@ -10,6 +10,7 @@ import { perimeterRefSchema, resolveLayer } from '../layers.ts';
 import { communeFacts, perimeterShares } from '../queries/analysis.ts';
 import { pastSchemeCommunes } from '../queries/registry.ts';
 import { findCommune, findPerimeter } from '../queries/territories.ts';
+import { jsonCsvGeojsonFormat } from '../export/format.ts';
 
 const KEYS = ['A', 'B', 'C', 'D'];
 
@@ -23,7 +24,7 @@ const querySchema = z.object({
         .min(2, { message: 'comparer demande au moins 2 périmètres (p=couche:code&p=couche:code)' })
         .max(4, { message: 'au plus 4 périmètres peuvent être comparés' }),
     ),
-  format: z.enum(['json', 'csv', 'geojson'], { message: 'format attendu : json, csv ou geojson' }).default('json'),
+  format: jsonCsvGeojsonFormat,
 });
 
 export const ALIGNMENT_METHOD =

@@ -10,6 +10,7 @@ import { toCsv } from '../export/csv.ts';
 import { layerIdSchema, perimeterRefSchema, resolveLayer } from '../layers.ts';
 import { qpvWithoutScheme, zoneCoverage } from '../queries/analysis.ts';
 import { findPerimeter } from '../queries/territories.ts';
+import { jsonCsvFormat, jsonCsvGeojsonFormat } from '../export/format.ts';
 
 const withinSchema = z
   .string()
@@ -20,7 +21,7 @@ const withinSchema = z
 const gapsSchema = z.object({
   layer: layerIdSchema,
   within: withinSchema,
-  format: z.enum(['json', 'csv', 'geojson'], { message: 'format attendu : json, csv ou geojson' }).default('json'),
+  format: jsonCsvGeojsonFormat,
 });
 
 async function resolveZone(db: Db, within: { layer: string; code: string } | null) {
@@ -102,9 +103,7 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
   });
 
   router.get('/gaps/qpv', async (req, res) => {
-    const { within, format } = z
-      .object({ within: withinSchema, format: z.enum(['json', 'csv'], { message: 'format attendu : json ou csv' }).default('json') })
-      .parse(req.query);
+    const { within, format } = z.object({ within: withinSchema, format: jsonCsvFormat }).parse(req.query);
     const zone = await resolveZone(db, within);
     const { total, uncovered } = await qpvWithoutScheme(db, zone?.layer ?? null, zone?.code ?? null);
     if (format === 'csv') {

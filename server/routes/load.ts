@@ -11,13 +11,14 @@ import { toCsv } from '../export/csv.ts';
 import { codeSchema } from '../layers.ts';
 import { schemeGeography } from '../queries/analysis.ts';
 import { schemeDetails, findPerimeter } from '../queries/territories.ts';
+import { jsonCsvFormat } from '../export/format.ts';
 
 const querySchema = z.object({
   scheme: z
     .union([z.string(), z.array(z.string())], { message: 'paramètre scheme manquant (code d’une démarche)' })
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .pipe(z.array(codeSchema).min(1).max(10, { message: 'au plus 10 démarches à la fois' })),
-  format: z.enum(['json', 'csv'], { message: 'format attendu : json ou csv' }).default('json'),
+  format: jsonCsvFormat,
 });
 
 export function loadRoutes(db: Db): Router {

@@ -14,6 +14,7 @@ import { codeSchema } from '../layers.ts';
 import { getScheme, listReferents } from '../queries/registry.ts';
 import type { RegistryEditor } from '../registry/edit.ts';
 import { referentSchema } from '../registry/schema.ts';
+import { jsonCsvGeojsonFormat } from '../export/format.ts';
 
 const params = z.object({ code: codeSchema });
 const communeParams = z.object({
@@ -21,7 +22,7 @@ const communeParams = z.object({
   commune: z.string().regex(/^(\d{5}|2[AB]\d{3})$/, { message: 'code commune INSEE attendu (5 caractères)' }),
 });
 const formatSchema = z.object({
-  format: z.enum(['json', 'csv', 'geojson'], { message: 'format attendu : json, csv ou geojson' }).default('json'),
+  format: jsonCsvGeojsonFormat,
 });
 
 export function referentRoutes(db: Db, editor: RegistryEditor): Router {

@@ -21,14 +21,15 @@ import {
   schemeDetails,
   type TerritoryRow,
 } from '../queries/territories.ts';
+import { jsonCsvFormat, jsonCsvGeojsonFormat } from '../export/format.ts';
 
 const paramsSchema = z.object({ layer: layerIdSchema, code: codeSchema });
 const formatSchema = z.object({
-  format: z.enum(['json', 'csv', 'geojson'], { message: 'format attendu : json, csv ou geojson' }).default('json'),
+  format: jsonCsvGeojsonFormat,
 });
 
 const csvFormatSchema = z.object({
-  format: z.enum(['json', 'csv'], { message: 'format attendu : json ou csv' }).default('json'),
+  format: jsonCsvFormat,
 });
 
 const round = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
