@@ -95,7 +95,7 @@ export function createApp(
     configRoutes({ basemapStyleUrl, tilesUrl }),
     healthRoutes(db),
     layerRoutes(db),
-    searchRoutes(db),
+    searchRoutes(db, () => version.current),
     territoryRoutes(db),
     schemeRoutes(db, editor),
     referentRoutes(db, editor),

@@ -1,43 +1,95 @@
-// SQL for search: name keys built by server/search/normalize.ts, matched as substrings;
-// an exact code first (a former commune code leads to its current commune), then exact
-// names, names starting with the query, and by population.
+// SQL for the search index (server/search/index.ts): every commune with its département,
+// its other names and former codes, and every perimeter with the département holding
+// most of its population, read in four statements when the data changes.
 import type { Queryable } from '../db/db.ts';
+import type { SearchEntry } from '../search/index.ts';
 
-export interface SearchHit {
-  layer: string;
+interface CommuneRow {
   code: string;
   name: string;
-  type: string | null;
   population: number | null;
-  detail: string | null;
+  departement: string;
+  region: string;
 }
 
-export async function searchTerritories(
-  db: Queryable,
-  key: string,
-  code: string | null,
-  layers: string[] | null,
-  limit: number,
-): Promise<SearchHit[]> {
-  return db.query<SearchHit>(
-    `WITH former AS (SELECT code FROM atlas.commune_alias WHERE old_code = $2),
-     entries AS (
-       SELECT 'commune' AS layer, c.code, c.name, NULL::text AS type, c.population::float8 AS population,
-              d.name || ' (' || c.departement || ')' AS detail, c.search_key,
-              c.code IN (SELECT code FROM former) AS former
-       FROM atlas.commune c LEFT JOIN atlas.perimeter d ON d.layer = 'departement' AND d.code = c.departement
-       UNION ALL
-       SELECT p.layer, p.code, p.name, p.subtype, p.population,
-              CASE WHEN p.fictif THEN 'exemple fictif' END, p.search_key, false
-       FROM atlas.perimeter p
-     )
-     SELECT layer, code, name, type, round(population)::float8 AS population, detail FROM entries
-     WHERE ($4::text[] IS NULL OR layer = ANY($4::text[]))
-       AND (code = $2 OR former OR ($1 <> '' AND search_key LIKE '%' || $1 || '%'))
-     ORDER BY (code = $2 OR former) DESC, (search_key = $1) DESC, (search_key LIKE $1 || '%') DESC,
-              (layer IN ('arrondissement', 'region', 'departement')) ASC,
-              population DESC NULLS LAST, name
-     LIMIT $3`,
-    [key, code, limit, layers],
+export async function loadSearchEntries(db: Queryable): Promise<SearchEntry[]> {
+  const communes = await db.query<CommuneRow>(
+    `SELECT code, name, population::float8 AS population, departement, region FROM atlas.commune`,
   );
+  const aliases = await db.query<{ old_code: string; code: string; kind: string; name: string | null }>(
+    `SELECT old_code, code, kind, name FROM atlas.commune_alias`,
+  );
+  const perimeters = await db.query<{
+    layer: string;
+    code: string;
+    name: string;
+    subtype: string | null;
+    population: number | null;
+    fictif: boolean;
+  }>(`SELECT layer, code, name, subtype, population, fictif FROM atlas.perimeter`);
+  // the département holding most of each perimeter's population, and how many it spans
+  const places = await db.query<{ layer: string; code: string; departement: string; n: number }>(
+    `WITH w AS (
+       SELECT m.layer, m.code, c.departement, sum(coalesce(c.population, 0) * coalesce(m.share, 1)) AS pop
+       FROM atlas.membership m JOIN atlas.commune c ON c.code = m.commune
+       WHERE m.layer NOT IN ('departement', 'region')
+       GROUP BY m.layer, m.code, c.departement
+     )
+     SELECT DISTINCT ON (layer, code) layer, code, departement,
+            (count(*) OVER (PARTITION BY layer, code))::int AS n
+     FROM w ORDER BY layer, code, pop DESC, departement`,
+  );
+
+  const deptName = new Map<string, string>();
+  const regionName = new Map<string, string>();
+  for (const p of perimeters) {
+    if (p.layer === 'departement') deptName.set(p.code, p.name);
+    if (p.layer === 'region') regionName.set(p.code, p.name);
+  }
+  const deptRegion = new Map(communes.map((c) => [c.departement, c.region]));
+  const where = (dept: string) => `${deptName.get(dept) ?? 'département'} (${dept})`;
+
+  const byCommune = new Map<string, SearchEntry>();
+  const entries: SearchEntry[] = communes.map((c) => {
+    const e: SearchEntry = {
+      layer: 'commune',
+      code: c.code,
+      name: c.name,
+      type: null,
+      population: c.population,
+      detail: where(c.departement),
+      aliases: [],
+      formerCodes: [],
+    };
+    byCommune.set(c.code, e);
+    return e;
+  });
+  for (const a of aliases) {
+    const e = byCommune.get(a.code);
+    if (!e) continue;
+    e.formerCodes.push(a.old_code);
+    if (a.name) e.aliases.push({ name: a.name, kind: a.kind });
+  }
+
+  const place = new Map(places.map((p) => [`${p.layer}:${p.code}`, p]));
+  for (const p of perimeters) {
+    let detail: string | null = null;
+    if (p.layer === 'departement') detail = regionName.get(deptRegion.get(p.code) ?? '') ?? null;
+    else if (p.layer !== 'region') {
+      const at = place.get(`${p.layer}:${p.code}`);
+      if (at) detail = at.n > 1 ? `${where(at.departement)} et ${at.n - 1} autre${at.n > 2 ? 's' : ''}` : where(at.departement);
+    }
+    if (p.fictif) detail = detail ? `${detail} · exemple fictif` : 'exemple fictif';
+    entries.push({
+      layer: p.layer,
+      code: p.code,
+      name: p.name,
+      type: p.subtype,
+      population: p.population,
+      detail,
+      aliases: [],
+      formerCodes: [],
+    });
+  }
+  return entries;
 }

@@ -1,41 +1,66 @@
-// GET /api/search?q=…[&layers=a,b][&limit=n]: territories by name or code.
+// GET /api/search?q=…[&layers=a,b][&limit=n]: territories by name or code, from an
+// in-memory index rebuilt when the data changes (server/search/index.ts).
 import { Router } from 'express';
-import { z } from 'zod';
+import { searchQuery } from '../../contract/search.ts';
 import type { Db } from '../db/db.ts';
 import { badRequest } from '../errors.ts';
 import { SCHEME_TYPE_LAYERS } from '../layers.ts';
-import { searchTerritories } from '../queries/search.ts';
-import { asCode, searchKey } from '../search/normalize.ts';
+import { loadSearchEntries } from '../queries/search.ts';
+import { SearchIndex } from '../search/index.ts';
+import { parseQuery } from '../search/query.ts';
 
-// Letters of any alphabet, digits, spaces and the punctuation of place names.
-const ALLOWED = /^[\p{L}\p{M}0-9 '’\-.,()/]+$/u;
+// Letters of any alphabet, digits, spaces and the punctuation of place names; anything
+// else (an emoji, a symbol) is dropped rather than refused.
+const UNSUPPORTED = /[^\p{L}\p{M}0-9 '’\-.,()/]+/gu;
 
-const querySchema = z.object({
-  q: z
-    .string({ message: 'le paramètre q (texte recherché) est obligatoire' })
-    .trim()
-    .min(1, { message: 'le texte recherché est vide' })
-    .max(100, { message: 'le texte recherché dépasse 100 caractères' })
-    .regex(ALLOWED, {
-      message: 'le texte recherché contient des caractères non autorisés (seuls lettres, chiffres, espaces et ’ - . , ( ) / sont acceptés)',
-    }),
-  layers: z
-    .string()
-    .regex(/^[a-z-]+(,[a-z-]+)*$/, { message: 'liste de couches invalide (ex. : commune,epci)' })
-    .optional(),
-  limit: z.coerce.number({ message: 'limit doit être un nombre' }).int().min(1).max(50).default(10),
-});
+/** One index per data version; concurrent first searches share one build. */
+export class SearchIndexCache {
+  private built: { version: number; index: Promise<SearchIndex> } | null = null;
 
-export function searchRoutes(db: Db): Router {
+  constructor(
+    private readonly db: Db,
+    private readonly dataVersion: () => number,
+  ) {}
+
+  get(): Promise<SearchIndex> {
+    const version = this.dataVersion();
+    if (!this.built || this.built.version !== version) {
+      const index = loadSearchEntries(this.db).then((entries) => new SearchIndex(entries));
+      this.built = { version, index };
+      index.catch(() => {
+        if (this.built?.index === index) this.built = null;
+      });
+    }
+    return this.built.index;
+  }
+}
+
+export function searchRoutes(db: Db, dataVersion: () => number): Router {
   const router = Router();
+  const cache = new SearchIndexCache(db, dataVersion);
   router.get('/search', async (req, res) => {
-    const { q, layers, limit } = querySchema.parse(req.query);
-    const key = searchKey(q);
-    const code = asCode(q);
-    if (!key && !code) throw badRequest('Le texte recherché ne contient ni lettre ni chiffre.');
-    const layerList = layers ? layers.split(',').map((l) => (SCHEME_TYPE_LAYERS[l] ? 'scheme' : l)) : null;
-    const hits = await searchTerritories(db, key, code, layerList, limit);
-    res.json({ query: q, results: hits });
+    const parsed = searchQuery.safeParse(req.query);
+    if (!parsed.success) {
+      const field = parsed.error.issues[0]?.path[0];
+      throw badRequest(
+        field === 'limit'
+          ? 'Le nombre de résultats demandé doit être un entier de 1 à 50.'
+          : field === 'layers'
+            ? 'La liste des couches est invalide (exemple : commune,epci).'
+            : 'Le texte recherché est trop long (200 caractères au plus).',
+      );
+    }
+    const { q, layers, limit } = parsed.data;
+    const text = q.replace(UNSUPPORTED, ' ').trim();
+    if (!text) throw badRequest('Saisissez au moins une lettre ou un chiffre à rechercher.');
+    const query = parseQuery(text);
+    if (!query.code && query.words.length === 0 && query.hints.length === 0)
+      throw badRequest('Saisissez au moins une lettre ou un chiffre à rechercher.');
+    const layerList = layers
+      ? layers.split(',').map((l) => (SCHEME_TYPE_LAYERS[l] ? { layer: 'scheme', type: SCHEME_TYPE_LAYERS[l] } : { layer: l }))
+      : null;
+    const index = await cache.get();
+    res.json({ query: q, results: index.search(query, { layers: layerList, limit }) });
   });
   return router;
 }

@@ -1,5 +1,6 @@
 // Typed access to the Millefeuille API. Errors carry the server's French `detail`
 // (RFC 9457 problem+json) so the interface can show it as is.
+import type { SearchHit } from '../../../contract/search.ts';
 
 export interface SchemeTypeInfo {
   id: string;
@@ -19,14 +20,8 @@ export interface LayerInfo {
   types?: SchemeTypeInfo[];
 }
 
-export interface SearchResult {
-  layer: string;
-  code: string;
-  name: string;
-  type: string | null;
-  population: number | null;
-  detail: string | null;
-}
+/** One search result: the contract's type (contract/search.ts). */
+export type SearchResult = SearchHit;
 
 export interface SchemeDetails {
   type: string;
