@@ -1,10 +1,12 @@
 // What every e2e file needs: the real app serving the built client over the preferred
-// backend (PostGIS when configured), and Debian's Chromium, headless, WebGL through
-// SwiftShader, with the background networking that would leave localhost turned off.
+// backend (PostGIS when configured), and a headless Chromium (chosen by ./chromium.ts),
+// WebGL through SwiftShader, with the background networking that would leave localhost
+// turned off.
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { backends, startTestServer, type TestServer } from './backends.ts';
+import { chooseChromium } from './chromium.ts';
 
 export const CLIENT_DIR = path.resolve('client/dist');
 export const SHOTS = path.resolve('test-results');
@@ -19,9 +21,13 @@ export async function startE2eServer(): Promise<TestServer> {
   return startTestServer(backend, { clientDir: CLIENT_DIR });
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+let announced = false;
+
+/** Launches the chosen Chromium; says once per test file which one runs. */
+export async function launchChromium(): Promise<Browser> {
+  const choice = await chooseChromium();
+  const browser = await chromium.launch({
+    executablePath: choice.executablePath,
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -33,8 +39,12 @@ export function launchChromium(): Promise<Browser> {
       '--use-gl=angle',
       '--use-angle=swiftshader',
       '--enable-unsafe-swiftshader',
+      ...choice.args,
     ],
   });
+  if (!announced) console.log(`[navigateur] ${choice.describe}, version ${browser.version()}`);
+  announced = true;
+  return browser;
 }
 
 export type MapWindow = { __millefeuille: { map: import('maplibre-gl').Map } };

@@ -9,6 +9,14 @@ import { configuredBackends, GEODATA_DIR, openBackend } from './backends.ts';
 
 export default async function setup(project: TestProject) {
   const list = configuredBackends();
+  // Host and database only: the URL may carry a password.
+  const pg = list.find((b) => b.name === 'postgis')?.databaseUrl;
+  const where = pg ? new URL(pg) : undefined;
+  console.log(
+    where
+      ? `[setup] bases testées : PGlite embarquée et PostgreSQL + PostGIS (${where.host}${where.pathname})`
+      : '[setup] bases testées : PGlite embarquée seule (TEST_DATABASE_URL ajoute PostgreSQL + PostGIS)',
+  );
   for (const b of list) {
     if (b.name === 'pglite' && (process.env.CI || process.env.FRESH_IMPORT)) fs.rmSync(b.dataDir, { recursive: true, force: true });
     const db = await openBackend(b);
