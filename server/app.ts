@@ -14,6 +14,7 @@ import { gapRoutes } from './routes/gaps.ts';
 import { healthRoutes } from './routes/health.ts';
 import { layerRoutes } from './routes/layers.ts';
 import { loadRoutes } from './routes/load.ts';
+import { openDataRoutes } from './routes/open-data.ts';
 import { perimeterImportRoutes } from './routes/perimeter-import.ts';
 import { referentRoutes } from './routes/referents.ts';
 import { registryTransferRoutes } from './routes/registry-transfer.ts';
@@ -104,6 +105,7 @@ export function createApp(
     compareRoutes(db),
     gapRoutes(db, () => version.current),
     loadRoutes(db),
+    openDataRoutes(db),
   );
   api.use(unknownRoute);
   app.use('/api', api);
