@@ -282,7 +282,14 @@ describe.each(backends())('registry on $name', (backend) => {
 
     const { history } = (await (await call('GET', '/api/schemes/cls-test-cahors/history', 'visitor')).json()) as any;
     const last = history[history.length - 1];
-    expect(last).toMatchObject({ action: 'modification', userEmail: `coordinator${DOMAIN}`, version: scheme.version + 1 });
+    // the public reads the editor's name and role, never their e-mail
+    expect(last).toMatchObject({
+      action: 'modification',
+      userName: 'coordinator',
+      userRole: 'coordinator',
+      userEmail: null,
+      version: scheme.version + 1,
+    });
     expect(last.before.communes).toHaveLength(scheme.communes.length);
     expect(last.after.communes).toHaveLength(scheme.communes.length + 2);
     expect(history[0]).toMatchObject({ action: 'création', version: 1, before: null });
