@@ -11,6 +11,9 @@ import { errorHandler, unknownRoute } from './errors.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { configRoutes } from './routes/config.ts';
 import { gapRoutes } from './routes/gaps.ts';
+import { inventoryRoutes } from './routes/inventory.ts';
+import { schemeImportRoutes } from './routes/scheme-import.ts';
+import { contributionRoutes } from './routes/contributions.ts';
 import { healthRoutes } from './routes/health.ts';
 import { layerRoutes } from './routes/layers.ts';
 import { loadRoutes } from './routes/load.ts';
@@ -104,6 +107,9 @@ export function createApp(
     perimeterImportRoutes(db, changed),
     compareRoutes(db),
     gapRoutes(db, () => version.current),
+    inventoryRoutes(db),
+    schemeImportRoutes(db, () => changed('scheme')),
+    contributionRoutes(db, editor),
     loadRoutes(db),
     openDataRoutes(db),
   );

@@ -18,14 +18,25 @@ export interface SchemeRecord {
   signatories: string[];
   region: string | null;
   source: string | null;
+  /** reference | saisie | import | signalement */
+  sourceKind: string;
+  /** AAAA-MM-JJ the source was recorded. */
+  sourceDate: string | null;
   remark: string | null;
   version: number;
   communes: { code: string; share: number }[];
 }
 
+export interface Provenance {
+  kind: 'saisie' | 'import' | 'signalement';
+  /** AAAA-MM-JJ; today when omitted. */
+  date?: string | null;
+}
+
 const RECORD = `s.code, s.type, s.name, s.bearer_type AS "bearerType", s.bearer_name AS "bearerName",
   s.perimeter_ref AS "perimeterRef", s.signature_date AS "signatureDate", s.generation, s.status, s.end_date AS "endDate",
-  s.coordination_fte AS "coordinationFte", s.themes, s.signatories, s.region, s.source, s.remark, s.version,
+  s.coordination_fte AS "coordinationFte", s.themes, s.signatories, s.region, s.source,
+  s.source_kind AS "sourceKind", to_char(s.source_date, 'YYYY-MM-DD') AS "sourceDate", s.remark, s.version,
   coalesce((SELECT json_agg(json_build_object('code', sc.commune, 'share', sc.share) ORDER BY sc.commune)
             FROM registry.scheme_commune sc WHERE sc.scheme = s.code), '[]'::json) AS communes`;
 
@@ -87,13 +98,14 @@ export async function resolvePerimeter(
   };
 }
 
-export type SchemeFields = Omit<SchemeRecord, 'version' | 'communes' | 'region'>;
+export type SchemeFields = Omit<SchemeRecord, 'version' | 'communes' | 'region' | 'sourceKind' | 'sourceDate'>;
 
-export async function insertScheme(tx: Queryable, s: SchemeFields): Promise<void> {
+export async function insertScheme(tx: Queryable, s: SchemeFields, provenance: Provenance = { kind: 'saisie' }): Promise<void> {
   await tx.query(
     `INSERT INTO registry.scheme (code, type, name, bearer_type, bearer_name, perimeter_ref, signature_date, generation,
-       status, end_date, coordination_fte, themes, signatories, source, remark)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::text[], $14, $15)`,
+       status, end_date, coordination_fte, themes, signatories, source, remark, source_kind, source_date)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::text[], $14, $15, $16,
+       coalesce($17::date, current_date))`,
     [
       s.code,
       s.type,
@@ -110,7 +122,17 @@ export async function insertScheme(tx: Queryable, s: SchemeFields): Promise<void
       s.signatories,
       s.source,
       s.remark,
+      provenance.kind,
+      provenance.date ?? null,
     ],
+  );
+}
+
+/** Records where a scheme's current content comes from (an import, a signalling…). */
+export async function setProvenance(tx: Queryable, code: string, source: string, provenance: Provenance): Promise<void> {
+  await tx.query(
+    `UPDATE registry.scheme SET source = $2, source_kind = $3, source_date = coalesce($4::date, current_date) WHERE code = $1`,
+    [code, source, provenance.kind, provenance.date ?? null],
   );
 }
 
@@ -180,6 +202,9 @@ export interface HistoryRow {
   id: number;
   version: number;
   at: string;
+  /** The editor's account name and role (null: the reference import, or a deleted account). */
+  userName: string | null;
+  userRole: string | null;
   userEmail: string | null;
   action: string;
   before: SchemeRecord | Record<string, unknown> | null;
@@ -188,8 +213,10 @@ export interface HistoryRow {
 
 export async function listHistory(db: Queryable, code: string): Promise<HistoryRow[]> {
   return db.query<HistoryRow>(
-    `SELECT id, version, at, user_email AS "userEmail", action, before, after
-     FROM registry.history WHERE scheme = $1 ORDER BY id`,
+    `SELECT h.id, h.version, h.at, u.name AS "userName", u.role AS "userRole",
+       coalesce(u.email, h.user_email) AS "userEmail", h.action, h.before, h.after
+     FROM registry.history h LEFT JOIN registry.app_user u ON u.id = h.user_id
+     WHERE h.scheme = $1 ORDER BY h.id`,
     [code],
   );
 }

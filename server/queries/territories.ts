@@ -75,7 +75,8 @@ export async function schemeDetails(db: Queryable, code: string): Promise<Record
   const [row] = await db.query(
     `SELECT type, bearer_type AS "bearerType", bearer_name AS "bearerName", perimeter_ref AS "perimeterRef",
        signature_date AS "startDate", generation, coordination_fte AS "coordinationFte", status,
-       end_date AS "endDate", themes, signatories, region, source, remark, version
+       end_date AS "endDate", themes, signatories, region, source, source_kind AS "sourceKind",
+       to_char(source_date, 'YYYY-MM-DD') AS "sourceDate", remark, version
      FROM registry.scheme WHERE code = $1`,
     [code],
   );

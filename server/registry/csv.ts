@@ -32,7 +32,8 @@ function communesCell(communes: SchemeRecord['communes']): string {
 
 export function registryToCsv(schemes: SchemeRecord[]): string {
   return toCsv(
-    COLUMNS.map((c) => ({ key: c.key, label: c.label })),
+    // the date of the source is exported for readers; an import takes its own date
+    [...COLUMNS.map((c) => ({ key: c.key, label: c.label })), { key: 'sourceDate', label: 'date_source' }],
     schemes.map((s) => ({
       ...s,
       themes: s.themes.join(LIST_SEPARATOR),
@@ -51,7 +52,7 @@ function unescape(cell: string): string {
 
 export interface RegistryCsvRow {
   line: number;
-  record: Omit<SchemeRecord, 'version' | 'region'>;
+  record: Omit<SchemeRecord, 'version' | 'region' | 'sourceKind' | 'sourceDate'>;
 }
 
 export function registryFromCsv(input: string | Uint8Array): { rows: RegistryCsvRow[]; errors: string[] } {

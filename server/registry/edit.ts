@@ -14,6 +14,8 @@ import {
   updateScheme,
   upsertReferent,
   deleteReferent,
+  setProvenance,
+  type Provenance,
   type SchemeFields,
   type SchemeRecord,
 } from '../queries/registry.ts';
@@ -84,9 +86,11 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
   }
 
   return {
+    /** `source`: who or what the scheme comes from (default: the user's entry, by name — never their e-mail). */
     async create(
       user: SessionUser,
       input: Omit<SchemeFields, 'code' | 'perimeterRef' | 'source'> & { code?: string | undefined; perimeter: PerimeterInput },
+      source: { text: string; provenance: Provenance } = { text: `Saisie par ${user.name}`, provenance: { kind: 'saisie' } },
     ) {
       return commit(async (tx) => {
         const resolved = await perimeterMembers(tx, input.perimeter);
@@ -95,7 +99,7 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
         const code = input.code ?? slugify(`${input.type}-${input.name}`);
         if (await getScheme(tx, code)) throw new HttpError(409, `Une démarche de code « ${code} » existe déjà.`);
         const { perimeter: _p, code: _c, ...fields } = input;
-        await insertScheme(tx, { ...fields, code, perimeterRef: null, source: `Registre Millefeuille (${user.email})` });
+        await insertScheme(tx, { ...fields, code, perimeterRef: null, source: source.text }, source.provenance);
         await replaceCommunes(tx, code, resolved.members);
         await updateSchemeRegions(tx, 'atlas', [code]);
         if (!resolved.members.length && user.region)
@@ -179,10 +183,14 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
       });
     },
 
-    /** Creates or replaces schemes from registry CSV rows, all or nothing. */
-    async importRows(user: SessionUser, rows: RegistryCsvRow[]) {
-      forbid(user, 'import-registry');
+    /**
+     * Creates or replaces schemes from registry CSV rows, all or nothing. An admin imports
+     * for the country; `checkScope` refuses rows outside what this user may touch.
+     */
+    async importRows(user: SessionUser, rows: RegistryCsvRow[], checkScope?: (tx: Queryable) => Promise<void>) {
+      if (!checkScope) forbid(user, 'import-registry');
       return commit(async (tx) => {
+        await checkScope?.(tx);
         const errors: string[] = [];
         const seen = new Set<string>();
         for (const { line, record } of rows) {
@@ -207,6 +215,7 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
             created++;
           }
           await replaceCommunes(tx, record.code, communes);
+          await setProvenance(tx, record.code, fields.source ?? `Import du registre par ${user.name}`, { kind: 'import' });
           const after = await getScheme(tx, record.code);
           await addHistory(tx, {
             scheme: record.code,

@@ -1,6 +1,9 @@
 // Coverage gaps. GET /api/gaps?layer=cls&within=departement:46: communes of the zone
 // covered by no perimeter of the layer (CSV or GeoJSON on request).
 // GET /api/gaps/qpv?within=…[&format=csv]: priority neighbourhoods covered by neither an ASV nor a CLS.
+// Every answer says what it is (coverage-context.ts): `inventory` — "sans CLS" only where the
+// registry is declared complete, "sans CLS connu" elsewhere — and `fiction` when fictitious
+// units were counted; the CSV repeats both in its first lines.
 import { Router } from 'express';
 import { z } from 'zod';
 import { coverageGaps } from '../analysis/gaps.ts';
@@ -10,7 +13,16 @@ import { toCsv } from '../export/csv.ts';
 import { layerIdSchema, perimeterRefSchema, resolveLayer } from '../layers.ts';
 import { qpvWithoutScheme, zoneCoverage } from '../queries/analysis.ts';
 import { findPerimeter } from '../queries/territories.ts';
+import { layerName } from '../queries/inventory.ts';
+
+const SHORT_LABELS: Record<string, string> = { cpts: 'CPTS', epci: 'EPCI', petr: 'PETR', pnr: 'PNR', qpv: 'QPV' };
+
+/** "CPTS", "EPCI"…: how a layer is named in a sentence. */
+async function layerLabel(db: Db, layer: string): Promise<string> {
+  return SHORT_LABELS[layer] ?? (await layerName(db, layer)) ?? layer;
+}
 import { jsonCsvFormat, jsonCsvGeojsonFormat } from '../export/format.ts';
+import { coverageContext, withPreamble, type CoverageContext } from '../registry/coverage-context.ts';
 
 const withinSchema = z
   .string()
@@ -49,6 +61,16 @@ class AnswerCache {
   }
 }
 
+/** The lines a CSV of coverage starts with. */
+function preamble(title: string, zone: { layer: string; code: string; name: string } | null, ctx: CoverageContext) {
+  return [
+    title,
+    `zone : ${zone ? `${zone.name} (${zone.layer}:${zone.code})` : 'France entière'}`,
+    ctx.inventory ? `état du registre : ${ctx.inventory.wording}` : null,
+    ctx.fiction.wording ? `données fictives : ${ctx.fiction.wording}` : null,
+  ];
+}
+
 export function gapRoutes(db: Db, dataVersion: () => number): Router {
   const router = Router();
   const cache = new AnswerCache();
@@ -56,16 +78,20 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
   router.get('/gaps', async (req, res) => {
     const q = gapsSchema.parse(req.query);
     const cacheKey = `${q.layer}|${q.within ? `${q.within.layer}:${q.within.code}` : 'france'}`;
-    const cached = q.format === 'json' ? cache.get(cacheKey, dataVersion()) : undefined;
-    if (cached) return res.json(cached);
-    const version = dataVersion();
     const { layer, schemeType } = await resolveLayer(db, q.layer);
     if (layer === 'commune') throw badRequest('Les communes couvrent tout le territoire : choisissez une autre couche.');
     const zone = await resolveZone(db, q.within);
+    const label = schemeType ?? (await layerLabel(db, layer));
+    // declared inventory changes do not bump the data version: never cached
+    const ctx = await coverageContext(db, { layer, schemeTypes: schemeType ? [schemeType] : null, label, subject: 'communes', zone });
+    const cached = q.format === 'json' ? cache.get(cacheKey, dataVersion()) : undefined;
+    if (cached) return res.json({ ...(cached as object), ...ctx });
+    const version = dataVersion();
     const rows = await zoneCoverage(db, layer, schemeType, zone?.layer ?? null, zone?.code ?? null, q.format === 'geojson');
     const result = coverageGaps(rows);
-    const label = schemeType ?? layer;
+    const fileLabel = schemeType ?? layer;
     if (q.format === 'csv') {
+      const title = ctx.inventory?.wording ?? `communes sans ${label}`;
       const csv = toCsv(
         [
           { key: 'code', label: 'code_commune' },
@@ -75,17 +101,22 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
         ],
         result.uncovered.communes,
       );
-      res.type('text/csv; charset=utf-8').attachment(`communes-sans-${label.toLowerCase()}.csv`).send(csv);
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment(`communes-sans-${fileLabel.toLowerCase()}.csv`)
+        .send(withPreamble(csv, preamble(title, zone, ctx)));
       return;
     }
     if (q.format === 'geojson') {
       const uncovered = new Set(result.uncovered.communes.map((c) => c.code));
       res
         .type('application/geo+json')
-        .attachment(`communes-sans-${label.toLowerCase()}.geojson`)
+        .attachment(`communes-sans-${fileLabel.toLowerCase()}.geojson`)
         .send(
           JSON.stringify({
             type: 'FeatureCollection',
+            inventory: ctx.inventory,
+            fiction: ctx.fiction,
             features: rows
               .filter((r) => uncovered.has(r.code))
               .map(({ geometry, covered: _c, ...props }) => ({
@@ -99,13 +130,14 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
     }
     const body = { layer: q.layer, within: zone, ...result };
     cache.set(cacheKey, version, body);
-    res.json(body);
+    res.json({ ...body, ...ctx });
   });
 
   router.get('/gaps/qpv', async (req, res) => {
     const { within, format } = z.object({ within: withinSchema, format: jsonCsvFormat }).parse(req.query);
     const zone = await resolveZone(db, within);
     const { total, uncovered } = await qpvWithoutScheme(db, zone?.layer ?? null, zone?.code ?? null);
+    const ctx = await coverageContext(db, { layer: 'scheme', schemeTypes: ['ASV', 'CLS'], label: 'ASV ou CLS', subject: 'QPV', zone });
     if (format === 'csv') {
       const csv = toCsv(
         [
@@ -118,13 +150,17 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
         uncovered.map((q) => ({ ...q, communes: q.communes.join(' ') })),
       );
       const file = `qpv-sans-asv-ni-cls-${zone ? `${zone.layer}-${zone.code}` : 'france'}.csv`.replace(/[^A-Za-z0-9._-]/g, '_');
-      res.type('text/csv; charset=utf-8').attachment(file).send(csv);
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment(file)
+        .send(withPreamble(csv, preamble(ctx.inventory!.wording, zone, ctx)));
       return;
     }
     res.json({
       within: zone,
       qpvCount: total,
       uncovered: { count: uncovered.length, share: total ? uncovered.length / total : 0, qpv: uncovered },
+      ...ctx,
     });
   });
 

@@ -1,12 +1,13 @@
 // Elected health referents (élus référents santé) per commune of a scheme.
-//   GET    /api/schemes/:code/referents                 contact details only when signed in
+//   GET    /api/schemes/:code/referents                 contact details for the coordinator of the
+//                                                       scheme, a planner of its région, an admin
 //   PUT    /api/schemes/:code/referents/:commune        set (coordinator of the scheme, planner, admin)
 //   DELETE /api/schemes/:code/referents/:commune
-//   GET    /api/schemes/:code/referent-gaps[?format=csv|geojson]   communes with no referent
+//   GET    /api/schemes/:code/referent-gaps[?format=csv|geojson]   communes with no referent *known*:
+//          nobody declares a referent list complete, so the answer says how many are recorded.
 import { Router } from 'express';
 import { z } from 'zod';
 import { currentUser, requireUser } from '../auth/index.ts';
-import { can } from '../auth/permissions.ts';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
 import { toCsv } from '../export/csv.ts';
@@ -15,6 +16,18 @@ import { getScheme, listReferents } from '../queries/registry.ts';
 import type { RegistryEditor } from '../registry/edit.ts';
 import { referentSchema } from '../registry/schema.ts';
 import { jsonCsvGeojsonFormat } from '../export/format.ts';
+import { canSeeContacts } from '../registry/scope.ts';
+import { withPreamble } from '../registry/coverage-context.ts';
+
+/** What a list of communes without referent is: never a complete fact. */
+function referentInventory(known: number) {
+  return {
+    status: known > 0 ? ('partiel' as const) : ('inconnu' as const),
+    completeAt: null,
+    known,
+    wording: `communes sans élu référent connu — liste des référents non déclarée complète : ${known} référent${known > 1 ? 's' : ''} renseigné${known > 1 ? 's' : ''}`,
+  };
+}
 
 const params = z.object({ code: codeSchema });
 const communeParams = z.object({
@@ -32,7 +45,7 @@ export function referentRoutes(db: Db, editor: RegistryEditor): Router {
     const { code } = params.parse(req.params);
     const scheme = await getScheme(db, code);
     if (!scheme) throw notFound(`Démarche introuvable : « ${code} ».`);
-    const showContacts = can(currentUser(res), 'contacts');
+    const showContacts = canSeeContacts(currentUser(res), scheme);
     const rows = await listReferents(db, code);
     res.set('Cache-Control', 'private, no-cache').json({
       scheme: { code: scheme.code, name: scheme.name, version: scheme.version },
@@ -60,20 +73,25 @@ export function referentRoutes(db: Db, editor: RegistryEditor): Router {
     const { format } = formatSchema.parse(req.query);
     const scheme = await getScheme(db, code);
     if (!scheme) throw notFound(`Démarche introuvable : « ${code} ».`);
-    const rows = (await listReferents(db, code, format === 'geojson')).filter((r) => !r.name);
+    const all = await listReferents(db, code, format === 'geojson');
+    const rows = all.filter((r) => !r.name);
+    const inventory = referentInventory(all.length - rows.length);
     const communes = rows.map((r) => ({ code: r.commune, name: r.communeName, population: r.population, hasCommittee: r.hasCommittee }));
     if (format === 'csv') {
       res
         .type('text/csv; charset=utf-8')
         .attachment(`communes-sans-referent-${code}.csv`)
         .send(
-          toCsv(
-            [
-              { key: 'code', label: 'code_commune' },
-              { key: 'name', label: 'nom_commune' },
-              { key: 'population', label: 'population' },
-            ],
-            communes,
+          withPreamble(
+            toCsv(
+              [
+                { key: 'code', label: 'code_commune' },
+                { key: 'name', label: 'nom_commune' },
+                { key: 'population', label: 'population' },
+              ],
+              communes,
+            ),
+            [inventory.wording, `démarche : ${scheme.name} (${scheme.code})`],
           ),
         );
       return;
@@ -85,6 +103,7 @@ export function referentRoutes(db: Db, editor: RegistryEditor): Router {
         .send(
           JSON.stringify({
             type: 'FeatureCollection',
+            inventory,
             features: rows.map((r, i) => ({ type: 'Feature', properties: communes[i], geometry: JSON.parse(r.geometry ?? 'null') })),
           }),
         );
@@ -94,6 +113,7 @@ export function referentRoutes(db: Db, editor: RegistryEditor): Router {
       scheme: { code: scheme.code, name: scheme.name },
       communeCount: scheme.communes.length,
       withoutReferent: { count: communes.length, population: communes.reduce((s, c) => s + c.population, 0), communes },
+      inventory,
     });
   });
 

@@ -1,13 +1,15 @@
 // The whole registry as CSV: GET /api/registry/export.csv (no personal data in it) and
-// POST /api/registry/import (administrators; text/csv body; all or nothing).
+// POST /api/registry/import (administrators for the country, planners for their région
+// only; text/csv body; all or nothing).
 import express, { Router } from 'express';
 import { requireUser } from '../auth/index.ts';
 import { can } from '../auth/permissions.ts';
-import type { Db } from '../db/db.ts';
+import type { Db, Queryable } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 import { allSchemes } from '../queries/registry.ts';
 import { registryFromCsv, registryToCsv } from '../registry/csv.ts';
 import type { RegistryEditor } from '../registry/edit.ts';
+import { assertSchemesInRegion } from '../registry/bulk-import.ts';
 
 export function registryTransferRoutes(db: Db, editor: RegistryEditor): Router {
   const router = Router();
@@ -24,14 +26,22 @@ export function registryTransferRoutes(db: Db, editor: RegistryEditor): Router {
     express.raw({ type: ['text/csv', 'text/plain', 'application/octet-stream'], limit: '20mb' }),
     async (req, res) => {
       const user = requireUser(res);
-      if (!can(user, 'import-registry')) throw new HttpError(403, 'Seul un administrateur peut importer le registre.');
+      const admin = can(user, 'import-registry');
+      if (!admin && user.role !== 'planner')
+        throw new HttpError(403, 'Seuls un administrateur ou un planificateur (pour sa région) peuvent importer le registre.');
       if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
         throw new HttpError(400, 'Envoyez le fichier CSV du registre dans le corps de la requête (Content-Type: text/csv).');
       }
       const { rows, errors } = registryFromCsv(new Uint8Array(req.body));
       if (errors.length) throw new HttpError(422, `Import refusé, rien n’a été modifié : ${errors.join(' ; ')}`, { errors });
       if (!rows.length) throw new HttpError(422, 'Le fichier ne contient aucune démarche.');
-      res.json(await editor.importRows(user, rows));
+      const scope = (tx: Queryable) =>
+        assertSchemesInRegion(
+          tx,
+          user,
+          rows.map((r) => r.record),
+        );
+      res.json(await editor.importRows(user, rows, admin ? undefined : scope));
     },
   );
 

@@ -6,10 +6,10 @@
 //   GET    /api/schemes/:code            one scheme with its communes (ETag = version)
 //   PATCH  /api/schemes/:code            edit (If-Match required)
 //   DELETE /api/schemes/:code            close (status "terminé", end date)
-//   GET    /api/schemes/:code/history    every change: who, when, before, after
+//   GET    /api/schemes/:code/history    every change: who (name and role; e-mail for admins only), when, before, after
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { requireUser } from '../auth/index.ts';
+import { currentUser, requireUser } from '../auth/index.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { codeSchema } from '../layers.ts';
@@ -17,6 +17,7 @@ import { listSchemes } from '../queries/schemes.ts';
 import { getScheme, listHistory } from '../queries/registry.ts';
 import type { RegistryEditor } from '../registry/edit.ts';
 import { createSchemeSchema, patchSchemeSchema } from '../registry/schema.ts';
+import { maskEmails } from '../registry/scope.ts';
 
 const querySchema = z.object({
   type: z
@@ -81,7 +82,11 @@ export function schemeRoutes(db: Db, editor: RegistryEditor): Router {
   router.get('/schemes/:code/history', async (req, res) => {
     const { code } = params.parse(req.params);
     if (!(await getScheme(db, code))) throw notFound(`Démarche introuvable : « ${code} ».`);
-    res.json({ history: await listHistory(db, code) });
+    const history = await listHistory(db, code);
+    const admin = currentUser(res)?.role === 'admin';
+    res
+      .set('Cache-Control', 'private, no-cache')
+      .json({ history: admin ? history : history.map(({ userEmail: _e, ...h }) => maskEmails({ ...h, userEmail: null })) });
   });
 
   return router;

@@ -152,7 +152,8 @@ describe.each(backends())('analyses on $name', (backend) => {
       expect(france.uncovered.communeCount + france.partlyCovered.communeCount).toBe(n - 92);
       expect(france.partlyCovered.communes.map((c: any) => c.code)).toEqual(['25390']);
       const csv = await (await get('/api/gaps?layer=cls&within=epci:200070407&format=csv')).text();
-      expect(csv.trim().split('\r\n')).toHaveLength(1); // the agglomeration is wholly covered: header only
+      const lines = csv.trim().split('\r\n');
+      expect(lines.filter((l) => !l.startsWith('#') && !l.startsWith('\uFEFF#'))).toHaveLength(1); // wholly covered: header only
     });
 
     it('lists the QPV covered by neither an ASV nor a CLS', async () => {
@@ -163,7 +164,9 @@ describe.each(backends())('analyses on $name', (backend) => {
       expect(r.uncovered.count).toBeGreaterThan(0);
       const csv = await get('/api/gaps/qpv?within=departement:95&format=csv');
       expect(csv.headers.get('content-disposition')).toMatch(/qpv-sans-asv-ni-cls-departement-95\.csv/);
-      const [header, ...rows] = parseCsvRecords((await csv.text()).replace(/^\uFEFF/, ''), ';');
+      const text = (await csv.text()).replace(/^\uFEFF/, '');
+      expect(text.split('\r\n')[0]).toBe(`# ${r.inventory.wording}`);
+      const [header, ...rows] = parseCsvRecords(text.replace(/^#.*\r\n/gm, ''), ';');
       expect(header).toEqual(['code_qpv', 'nom_qpv', 'generation', 'communes', 'population']);
       expect(rows.map((row) => row[0])).toEqual(r.uncovered.qpv.map((q: any) => q.code));
       expect(rows.map((row) => row[3])).toEqual(r.uncovered.qpv.map((q: any) => q.communes.join(' ')));

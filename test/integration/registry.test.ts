@@ -163,9 +163,11 @@ describe.each(backends())('registry on $name', (backend) => {
     ] as const) {
       expect((await call('POST', '/api/users', actor, newUser)).status, `POST /api/users as ${actor}`).toBe(status);
     }
+    // a planner may import within their région (test/integration/registry-honesty.test.ts): this file is refused for its content
     for (const [actor, status] of [
       ['visitor', 401],
-      ['planner', 403],
+      ['coordinator', 403],
+      ['planner', 422],
     ] as const) {
       expect((await call('POST', '/api/registry/import', actor, 'code;type\n', { 'content-type': 'text/csv' })).status).toBe(status);
     }
@@ -189,7 +191,12 @@ describe.each(backends())('registry on $name', (backend) => {
     expect(gaps.withoutReferent.count).toBe(gaps.communeCount - 1);
     expect(gaps.withoutReferent.communes.map((c: any) => c.code)).not.toContain('46042');
     const csv = await (await call('GET', '/api/schemes/cls-test-cahors/referent-gaps?format=csv', 'visitor')).text();
-    expect(csv.trim().split('\r\n')).toHaveLength(1 + gaps.withoutReferent.count);
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(`# ${gaps.inventory.wording}`); // never a complete fact
+    expect(lines.filter((l) => !l.startsWith('#'))).toHaveLength(1 + gaps.withoutReferent.count);
     const outside = await call('PUT', '/api/schemes/cls-test-cahors/referents/75056', 'admin', { name: 'Hors périmètre' });
     expect(outside.status).toBe(422);
   });
@@ -275,7 +282,14 @@ describe.each(backends())('registry on $name', (backend) => {
 
     const { history } = (await (await call('GET', '/api/schemes/cls-test-cahors/history', 'visitor')).json()) as any;
     const last = history[history.length - 1];
-    expect(last).toMatchObject({ action: 'modification', userEmail: `coordinator${DOMAIN}`, version: scheme.version + 1 });
+    // the public reads the editor's name and role, never their e-mail
+    expect(last).toMatchObject({
+      action: 'modification',
+      userName: 'coordinator',
+      userRole: 'coordinator',
+      userEmail: null,
+      version: scheme.version + 1,
+    });
     expect(last.before.communes).toHaveLength(scheme.communes.length);
     expect(last.after.communes).toHaveLength(scheme.communes.length + 2);
     expect(history[0]).toMatchObject({ action: 'création', version: 1, before: null });

@@ -18,6 +18,8 @@ const scheme: SchemeRecord = {
   signatories: ['ARS Occitanie', 'Préfecture du Lot'],
   region: '76',
   source: 'Registre',
+  sourceKind: 'import',
+  sourceDate: '2026-11-30',
   remark: 'Ligne 1\nLigne 2',
   version: 3,
   communes: [
@@ -32,9 +34,13 @@ describe('registry CSV', () => {
     expect(csv).toContain("'=HYPERLINK"); // neutralised for spreadsheets
     const { rows, errors } = registryFromCsv(Buffer.from(csv));
     expect(errors).toEqual([]);
-    const { version: _v, region: _r, ...expected } = scheme;
+    expect(csv.split('\r\n')[0]).toMatch(/;date_source$/); // provenance shown in the export
+    expect(csv).toContain(';2026-11-30\r\n');
+    const { version: _v, region: _r, sourceKind: _k, sourceDate: _d, ...expected } = scheme;
     expect(rows).toEqual([{ line: 2, record: expected }]);
-    expect(registryToCsv(rows.map((r) => ({ ...r.record, version: 3, region: '76' })))).toBe(csv);
+    expect(
+      registryToCsv(rows.map((r) => ({ ...r.record, version: 3, region: '76', sourceKind: 'import', sourceDate: '2026-11-30' }))),
+    ).toBe(csv);
   });
 
   it('reports missing columns and bad numbers', () => {

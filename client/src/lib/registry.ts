@@ -52,6 +52,9 @@ export interface HistoryEntry {
   id: number;
   version: number;
   at: string;
+  /** Editor's name and role; their e-mail only for admins. */
+  userName: string | null;
+  userRole: string | null;
   userEmail: string | null;
   action: string;
   before: Record<string, unknown> | null;
@@ -71,6 +74,8 @@ export interface Referent {
 
 export interface ReferentGaps {
   communeCount: number;
+  /** What the list is: never a complete fact ("sans élu référent connu"). */
+  inventory: { status: string; known: number; wording: string };
   withoutReferent: {
     count: number;
     population: number;
@@ -157,7 +162,7 @@ export function canImport(user: User | null): boolean {
 /** The CSRF token of the session, kept in memory only (read again from /api/auth/me on load). */
 let csrfToken: string | null = null;
 
-async function call<T>(
+export async function call<T>(
   method: string,
   url: string,
   options: { body?: unknown; raw?: Blob; headers?: Record<string, string> } = {},

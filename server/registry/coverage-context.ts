@@ -1,0 +1,72 @@
+// What a coverage answer must say about itself: how complete the registry is in the zone
+// (inventory status, schemes known, the wording of the figure) and whether it used
+// fictitious units. Shared by the gap routes (communes, QPV, referents) and their CSV.
+import type { Queryable } from '../db/db.ts';
+import { inventoryEntries, unitsInZone, zoneDepartements } from '../queries/inventory.ts';
+import { zoneInventory, type ZoneInventory } from './inventory-status.ts';
+
+export interface Fiction {
+  fictitious: boolean;
+  count: number;
+  wording: string | null;
+}
+
+export interface CoverageContext {
+  inventory: ZoneInventory | null;
+  fiction: Fiction;
+}
+
+type Zone = { layer: string; code: string } | null;
+
+const SCHEME_TYPES = ['CLS', 'ASV', 'CLSM', 'PTSM'];
+
+/** The scheme types whose inventory a layer's coverage depends on, or null (a reference layer). */
+export function inventoryTypes(layer: string, schemeType: string | null): string[] | null {
+  if (layer === 'scheme') return schemeType ? [schemeType] : SCHEME_TYPES;
+  if (layer === 'cpts') return ['CPTS'];
+  return null;
+}
+
+export function fictionWording(label: string, count: number, known: number): string | null {
+  if (!count) return null;
+  const all = count === known;
+  return `${all ? `Les ${count}` : `${count} des ${known}`} ${label} de la zone ${count > 1 ? 'sont des exemples fictifs' : 'est un exemple fictif'}, générés pour la démonstration : cette réponse ne décrit pas la réalité.`;
+}
+
+/**
+ * Inventory and fiction of a coverage question: communes (or `subject`) of `zone` without
+ * a unit of `layer` (of `schemeTypes`).
+ */
+export async function coverageContext(
+  db: Queryable,
+  q: { layer: string; schemeTypes: string[] | null; label: string; subject: string; zone: Zone },
+): Promise<CoverageContext> {
+  const zl = q.zone?.layer ?? null;
+  const zc = q.zone?.code ?? null;
+  const units = await unitsInZone(db, q.layer, q.schemeTypes, zl, zc);
+  const types = q.layer === 'scheme' ? (q.schemeTypes ?? SCHEME_TYPES) : inventoryTypes(q.layer, null);
+  let inventory: ZoneInventory | null = null;
+  if (types) {
+    const [entries, departements] = await Promise.all([inventoryEntries(db, types), zoneDepartements(db, zl, zc)]);
+    inventory = zoneInventory(entries, departements, types, units.known, q.subject);
+  }
+  return {
+    inventory,
+    fiction: { fictitious: units.fictitious > 0, count: units.fictitious, wording: fictionWording(q.label, units.fictitious, units.known) },
+  };
+}
+
+/** The first lines of a CSV answer: what it is, so a file read alone is not misread. */
+export function csvPreamble(lines: (string | null | undefined)[]): string {
+  return lines
+    .filter((l): l is string => !!l)
+    .map((l) => `# ${l.replace(/[\r\n]+/g, ' ')}`)
+    .join('\r\n');
+}
+
+/** Puts the preamble after the byte-order mark of a CSV made by toCsv. */
+export function withPreamble(csv: string, lines: (string | null | undefined)[]): string {
+  const head = csvPreamble(lines);
+  if (!head) return csv;
+  return csv.startsWith('\uFEFF') ? `\uFEFF${head}\r\n${csv.slice(1)}` : `${head}\r\n${csv}`;
+}
