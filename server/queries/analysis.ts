@@ -35,29 +35,34 @@ export type OverlapRow = UnitOverlap;
  * population in it, and the part of its own population inside the territory.
  */
 export async function overlapsWith(db: Queryable, layer: string, code: string): Promise<OverlapRow[]> {
+  // a NULL share (a part of unknown size, e.g. a QPV without contour) on either side makes
+  // the overlap unknown: never counted as the whole commune
   return db.query<OverlapRow>(
     `WITH t AS (
-       SELECT c.code AS commune, CASE WHEN $1 = 'commune' THEN 1 ELSE coalesce(m.share, 1) END AS s,
+       SELECT c.code AS commune, CASE WHEN $1 = 'commune' THEN 1 ELSE m.share END AS s,
               greatest(c.population, 0)::float8 AS pop
        FROM atlas.commune c
        LEFT JOIN atlas.membership m ON m.commune = c.code AND m.layer = $1 AND m.code = $2
        WHERE ($1 = 'commune' AND c.code = $2) OR m.commune IS NOT NULL
      ),
-     total AS (SELECT nullif(sum(pop * s), 0) AS pop, count(*) AS n FROM t),
+     total AS (SELECT nullif(sum(pop * s), 0) AS pop, count(*) AS n, bool_or(s IS NULL) AS unknown FROM t),
      o AS (
-       SELECT m.layer, m.code, sum(t.pop * least(t.s, coalesce(m.share, 1))) AS pop, count(*) AS n
+       SELECT m.layer, m.code, sum(t.pop * least(t.s, m.share)) AS pop, count(*) AS n,
+              bool_or(t.s IS NULL OR m.share IS NULL) AS unknown
        FROM t JOIN atlas.membership m ON m.commune = t.commune
        WHERE NOT (m.layer = $1 AND m.code = $2)
        GROUP BY m.layer, m.code
      )
      SELECT p.layer, p.code, p.name, p.subtype AS type, p.fictif,
-       least(1, coalesce(o.pop / total.pop, o.n::float8 / total.n)) AS "shareOfTerritory",
-       CASE WHEN p.population > 0 THEN least(1, o.pop / p.population)
+       CASE WHEN o.unknown OR total.unknown THEN NULL
+            ELSE least(1, coalesce(o.pop / total.pop, o.n::float8 / total.n)) END AS "shareOfTerritory",
+       CASE WHEN o.unknown THEN NULL
+            WHEN p.population > 0 THEN least(1, o.pop / p.population)
             WHEN p.commune_count > 0 THEN least(1, o.n::float8 / p.commune_count) END AS "insideShare"
      FROM o CROSS JOIN total
      JOIN atlas.perimeter p ON p.layer = o.layer AND p.code = o.code
      JOIN atlas.layer l ON l.id = p.layer
-     ORDER BY l.sort, p.layer, 6 DESC, p.code`,
+     ORDER BY l.sort, p.layer, 6 DESC NULLS LAST, p.code`,
     [layer, code],
   );
 }

@@ -1,8 +1,9 @@
-// GET /api/compare?p=layer:code&p=…(2 to 4): the parts of the overlap (A only, A ∩ B…)
-// with communes, population and area, and an alignment score per pair; CSV or GeoJSON.
+// GET /api/compare?p=layer:code&p=…(2 to 8): the parts of the overlap (A only, A ∩ B…)
+// grouped by membership pattern, with communes, population and area, and an alignment
+// score per pair; CSV or GeoJSON. Unknown shares (QPV without contour) stay unknown.
 import { Router } from 'express';
 import { z } from 'zod';
-import { comparePerimeters, type CommuneFacts } from '../analysis/compare.ts';
+import { comparePerimeters, UNKNOWN_SHARE_REASON, type CommuneFacts } from '../analysis/compare.ts';
 import type { Db } from '../db/db.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { toCsv } from '../export/csv.ts';
@@ -12,17 +13,18 @@ import { pastSchemeCommunes } from '../queries/registry.ts';
 import { findCommune, findPerimeter } from '../queries/territories.ts';
 import { jsonCsvGeojsonFormat } from '../export/format.ts';
 
-const KEYS = ['A', 'B', 'C', 'D'];
+export const MAX_COMPARED = 8;
+const KEYS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
 
 const querySchema = z.object({
   p: z
-    .union([z.string(), z.array(z.string())], { message: 'paramètre p manquant : indiquez 2 à 4 périmètres (p=couche:code)' })
+    .union([z.string(), z.array(z.string())], { message: 'indiquez 2 à 8 périmètres à comparer' })
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .pipe(
       z
         .array(perimeterRefSchema)
         .min(2, { message: 'comparer demande au moins 2 périmètres (p=couche:code&p=couche:code)' })
-        .max(4, { message: 'au plus 4 périmètres peuvent être comparés' }),
+        .max(MAX_COMPARED, { message: `au plus ${MAX_COMPARED} périmètres peuvent être comparés à la fois` }),
     ),
   format: jsonCsvGeojsonFormat,
 });
@@ -34,7 +36,11 @@ export function compareRoutes(db: Db): Router {
   const router = Router();
   router.get('/compare', async (req, res) => {
     const { p, format } = querySchema.parse(req.query);
-    const perimeters = [];
+    const perimeters: {
+      key: string;
+      territory: NonNullable<Awaited<ReturnType<typeof findPerimeter>>>;
+      shares: Map<string, number | null>;
+    }[] = [];
     for (const [i, ref] of p.entries()) {
       const { layer, schemeType } = await resolveLayer(db, ref.layer);
       const t = layer === 'commune' ? await findCommune(db, ref.code) : await findPerimeter(db, layer, ref.code, schemeType);
@@ -50,20 +56,36 @@ export function compareRoutes(db: Db): Router {
       }
       if (!shares.length)
         throw badRequest(`Le périmètre « ${territory.name} » n’a pas encore de communes connues : impossible de le comparer.`);
-      perimeters.push({ key: KEYS[i]!, territory, shares: new Map(shares.map((s) => [s.commune, s.share ?? 1])) });
+      perimeters.push({ key: KEYS[i]!, territory, shares: new Map(shares.map((s) => [s.commune, s.share])) });
     }
     const codes = [...new Set(perimeters.flatMap((x) => [...x.shares.keys()]))];
     const facts = new Map<string, CommuneFacts>((await communeFacts(db, codes)).map((f) => [f.code, f]));
     const result = comparePerimeters(perimeters, facts);
     const names = new Map(perimeters.map((x) => [x.key, x.territory.name]));
-    const label = (members: string[]) => (members.length === 1 && perimeters.length > 1 ? `${members[0]} seul` : members.join(' ∩ '));
+    const label = (members: string[], unknown: boolean) =>
+      (members.length === 1 && perimeters.length > 1 ? `${members[0]} seul` : members.join(' ∩ ')) +
+      (unknown ? ` — ${UNKNOWN_SHARE_REASON}` : '');
+    const round = (v: number | null, digits: number) => (v === null ? null : Math.round(v * 10 ** digits) / 10 ** digits);
     const parts = result.parts.map((part) => ({
       ...part,
-      label: label(part.members),
-      population: Math.round(part.population),
-      areaKm2: Math.round(part.areaKm2 * 100) / 100,
-      communeEquivalent: Math.round(part.communeEquivalent * 100) / 100,
+      label: label(part.members, part.unknownShare),
+      /** One mark per perimeter, in order: ■ inside, □ outside. */
+      pattern: perimeters.map((x) => (part.members.includes(x.key) ? '■' : '□')).join(''),
+      population: round(part.population, 0),
+      areaKm2: round(part.areaKm2, 2),
+      communeEquivalent: round(part.communeEquivalent, 2),
     }));
+    const unknownCommunes = parts.filter((x) => x.unknownShare).reduce((n, x) => n + x.communeCount, 0);
+    const unknownShares = unknownCommunes
+      ? {
+          reason: UNKNOWN_SHARE_REASON,
+          communeCount: unknownCommunes,
+          perimeters: perimeters.filter((x) => [...x.shares.values()].includes(null)).map((x) => x.key),
+          detail:
+            'Ces périmètres n’ont pas de contour : leur part de chaque commune est inconnue. Les populations, superficies et ' +
+            'alignements qui en dépendent sont laissés vides plutôt que de compter la commune entière.',
+        }
+      : null;
 
     if (format === 'csv') {
       const rows = parts.flatMap((part) =>
@@ -72,8 +94,8 @@ export function compareRoutes(db: Db): Router {
           perimeters: part.members.map((m) => names.get(m)).join(' ∩ '),
           code: c.code,
           name: c.name,
-          share: Math.round(c.share * 10000) / 10000,
-          population: Math.round((facts.get(c.code)?.population ?? 0) * c.share),
+          share: c.share === null ? UNKNOWN_SHARE_REASON : Math.round(c.share * 10000) / 10000,
+          population: c.share === null ? '' : Math.round((facts.get(c.code)?.population ?? 0) * c.share),
         })),
       );
       const csv = toCsv(
@@ -130,7 +152,12 @@ export function compareRoutes(db: Db): Router {
     res.json({
       perimeters: perimeterOut,
       parts,
-      alignments: result.alignments.map((a) => ({ ...a, alignment: Math.round(a.alignment * 10000) / 10000 })),
+      alignments: result.alignments.map((a) => ({
+        ...a,
+        alignment: round(a.alignment, 4),
+        reason: a.alignment === null ? UNKNOWN_SHARE_REASON : null,
+      })),
+      unknownShares,
       method: ALIGNMENT_METHOD,
     });
   });

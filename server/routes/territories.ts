@@ -5,7 +5,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
-import { entanglementByLayer } from '../analysis/entanglement.ts';
+import { entanglementByLayer, UNKNOWN_PART_REASON } from '../analysis/entanglement.ts';
 import { toCsv } from '../export/csv.ts';
 import { codeSchema, layerIdSchema, resolveLayer } from '../layers.ts';
 import { overlapsWith } from '../queries/analysis.ts';
@@ -175,9 +175,9 @@ export function territoryRoutes(db: Db): Router {
             type: u.type,
             code: u.code,
             name: u.name,
-            shareOfTerritory: round(u.shareOfTerritory, 4),
-            insideShare: round(u.insideShare, 4),
-            cut: u.cut ? 'oui' : 'non',
+            shareOfTerritory: u.shareOfTerritory === null ? UNKNOWN_PART_REASON : round(u.shareOfTerritory, 4),
+            insideShare: u.insideShare === null ? 'inconnue' : round(u.insideShare, 4),
+            cut: u.cut === null ? 'inconnu' : u.cut ? 'oui' : 'non',
             data: u.fictif ? 'exemple fictif' : 'réelles',
           })),
         ),
@@ -196,7 +196,7 @@ export function territoryRoutes(db: Db): Router {
         communeCount: t.communeCount,
       },
       method:
-        'Pour chaque couche : unités qui rencontrent le territoire, part du territoire (en population) dans chacune, part de chaque unité à l’intérieur ; une unité est coupée quand une partie est dehors. Fragmentation = (Σ part)² / Σ part², le nombre effectif de morceaux de la partie couverte.',
+        'Pour chaque couche : unités qui rencontrent le territoire, part du territoire (en population) dans chacune, part de chaque unité à l’intérieur ; une unité est coupée quand une partie est dehors. Fragmentation = (Σ part)² / Σ part², le nombre effectif de morceaux de la partie couverte. Une unité sans contour (QPV 2024 hors Occitanie) a une part inconnue : ses chiffres et ceux de sa couche restent vides.',
       layers: layers.map((l) => ({
         ...l,
         coverage: round(l.coverage, 4),

@@ -26,7 +26,7 @@ describe.each(backends())('analyses on $name', (backend) => {
   describe('compare', () => {
     it('finds the CLS Grand Quercy and the PETR Grand Quercy perfectly aligned', async () => {
       const r = await json('/api/compare?p=scheme:cls-grand-quercy&p=petr:PETR-GRAND-QUERCY');
-      expect(r.alignments).toEqual([{ a: 'A', b: 'B', alignment: 1 }]);
+      expect(r.alignments).toEqual([{ a: 'A', b: 'B', alignment: 1, reason: null }]);
       expect(r.parts.map((p: any) => p.label)).toEqual(['A ∩ B']);
       expect(r.parts[0].communeCount).toBe(r.perimeters[0].communeCount);
       expect(r.parts[0].population).toBe(r.perimeters[1].population);
@@ -68,9 +68,9 @@ describe.each(backends())('analyses on $name', (backend) => {
 
     it('rejects bad parameters in French', async () => {
       await problem('/api/compare?p=epci:200070407', 400, /au moins 2 périmètres/);
-      await problem('/api/compare', 400, /paramètre p manquant/);
-      const five = Array.from({ length: 5 }, () => 'p=epci:200070407').join('&');
-      await problem(`/api/compare?${five}`, 400, /au plus 4/);
+      await problem('/api/compare', 400, /indiquez 2 à 8 périmètres/);
+      const nine = Array.from({ length: 9 }, () => 'p=epci:200070407').join('&');
+      await problem(`/api/compare?${nine}`, 400, /au plus 8/);
       await problem('/api/compare?p=epci:200070407&p=epci:999999999', 404, /Périmètre introuvable/);
       await problem('/api/compare?p=epci:200070407&p=nimportequoi', 400, /couche:code/);
       await problem('/api/compare?p=epci:200070407&p=scheme:cls-margeride-haut-allier', 400, /pas encore de communes/);

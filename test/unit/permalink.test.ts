@@ -93,7 +93,8 @@ describe('permalink', () => {
   });
 
   it('drops malformed, duplicated and surplus analysis parameters', () => {
-    const c = decodePermalink('#view=compare&p=epci:1,EPCI:2,epci:1,nocode,epci:a b,cls:x,asv:y,clsm:z,ptsm:w');
+    const c = decodePermalink('#view=compare&p=epci:1,EPCI:2,epci:1,nocode,epci:a b,cls:x,asv:y,clsm:z,ptsm:w,cpts:a,pnr:b,petr:c,qpv:d');
+    // at most 8 perimeters are compared
     expect(c.analysis).toEqual({
       kind: 'compare',
       perimeters: [
@@ -101,6 +102,10 @@ describe('permalink', () => {
         { layer: 'cls', code: 'x' },
         { layer: 'asv', code: 'y' },
         { layer: 'clsm', code: 'z' },
+        { layer: 'ptsm', code: 'w' },
+        { layer: 'cpts', code: 'a' },
+        { layer: 'pnr', code: 'b' },
+        { layer: 'petr', code: 'c' },
       ],
     });
     expect(decodePermalink('#view=gaps&layer=CLS&within=departement').analysis).toEqual({ kind: 'gaps', layer: null, within: null });

@@ -28,13 +28,24 @@ export function compareHighlight(c: ColouredComparison): MapHighlight {
   const best = new Map<string, number>();
   c.parts.forEach((part, i) => {
     for (const commune of part.communes) {
-      if ((best.get(commune.code) ?? -1) < commune.share) {
-        best.set(commune.code, commune.share);
+      // a part of unknown size (no contour) colours the commune only if nothing else does
+      const share = commune.share ?? 0;
+      if ((best.get(commune.code) ?? -1) < share) {
+        best.set(commune.code, share);
         communes.set(commune.code, i);
       }
     }
   });
-  const dashes: Record<string, number[] | undefined> = { A: undefined, B: [3, 1.5], C: [1, 1], D: [4, 1, 1, 1] };
+  const dashes: Record<string, number[] | undefined> = {
+    A: undefined,
+    B: [3, 1.5],
+    C: [1, 1],
+    D: [4, 1, 1, 1],
+    E: [6, 2],
+    F: [2, 2],
+    G: [5, 1, 1, 1, 1, 1],
+    H: [1, 3],
+  };
   return {
     communes,
     classes: c.parts.map((p, i) => ({ label: p.label, color: c.colors[i]!, opacity: 0.6 })),
@@ -73,12 +84,14 @@ function darker(hex: string, k = 0.7): string {
 }
 
 /** "A seul" parts, by perimeter: the communes in one perimeter and no other. */
-export function differences(c: Comparison): { key: string; name: string; communes: { code: string; name: string; share: number }[] }[] {
+export function differences(
+  c: Comparison,
+): { key: string; name: string; communes: { code: string; name: string; share: number | null }[] }[] {
   if (c.perimeters.length < 2) return [];
   return c.perimeters.map((p) => ({
     key: p.key,
     name: p.name,
-    communes: c.parts.find((part) => part.members.length === 1 && part.members[0] === p.key)?.communes ?? [],
+    communes: c.parts.find((part) => !part.unknownShare && part.members.length === 1 && part.members[0] === p.key)?.communes ?? [],
   }));
 }
 
@@ -92,8 +105,9 @@ export interface EntanglementRow {
   fictif: boolean;
   unitCount: number;
   cutCount: number;
-  coverage: number;
-  fragmentation: number;
+  /** null when a unit's part is unknown (no contour). */
+  coverage: number | null;
+  fragmentation: number | null;
   units: (EntanglementUnit & { color: string })[];
 }
 
@@ -101,9 +115,10 @@ export interface EntanglementRow {
  *  1 / Σ p² when the layer covers the whole territory, and still between 1 and the
  *  number of units when it covers only part of it (two QPV on a fifth of a CLS would
  *  otherwise count as twenty pieces). */
-export function fragmentation(shares: number[]): number {
-  const sum = shares.reduce((s, p) => s + p, 0);
-  const sumSq = shares.reduce((s, p) => s + p ** 2, 0);
+export function fragmentation(shares: (number | null)[]): number | null {
+  if (shares.includes(null)) return null;
+  const sum = shares.reduce((s, p) => s! + p!, 0)!;
+  const sumSq = shares.reduce((s, p) => s! + p! ** 2, 0)!;
   return sumSq > 0 ? sum ** 2 / sumSq : 0;
 }
 
@@ -111,10 +126,12 @@ function summarise(units: EntanglementUnit[]) {
   return {
     unitCount: units.length,
     cutCount: units.filter((u) => u.cut).length,
-    coverage: Math.min(
-      1,
-      units.reduce((s, u) => s + u.shareOfTerritory, 0),
-    ),
+    coverage: units.some((u) => u.shareOfTerritory === null)
+      ? null
+      : Math.min(
+          1,
+          units.reduce((s, u) => s + u.shareOfTerritory!, 0),
+        ),
     fragmentation: fragmentation(units.map((u) => u.shareOfTerritory)),
   };
 }

@@ -103,17 +103,22 @@ export interface ComparePart {
   members: string[];
   label: string;
   communeCount: number;
+  /** Communes where some perimeter's part is unknown (no contour): figures are null. */
+  unknownShare: boolean;
+  /** One mark per perimeter, in order: ■ inside, □ outside. */
+  pattern: string;
   /** Communes counted by the share of each that falls in the part. */
-  communeEquivalent: number;
-  population: number;
-  areaKm2: number;
-  communes: { code: string; name: string; share: number }[];
+  communeEquivalent: number | null;
+  population: number | null;
+  areaKm2: number | null;
+  communes: { code: string; name: string; share: number | null }[];
 }
 
 export interface Comparison {
   perimeters: ComparePerimeter[];
   parts: ComparePart[];
-  alignments: { a: string; b: string; alignment: number }[];
+  alignments: { a: string; b: string; alignment: number | null; reason: string | null }[];
+  unknownShares: { reason: string; communeCount: number; perimeters: string[]; detail: string } | null;
   method: string;
 }
 
@@ -123,19 +128,21 @@ export interface EntanglementUnit {
   name: string;
   type: string | null;
   fictif: boolean;
-  /** Part of the territory (by population) lying in the unit. */
-  shareOfTerritory: number;
+  /** Part of the territory (by population) lying in the unit (null: unknown, no contour). */
+  shareOfTerritory: number | null;
   /** Part of the unit lying inside the territory (null: unknown). */
   insideShare: number | null;
-  cut: boolean;
+  cut: boolean | null;
 }
 
 export interface EntanglementLayer {
   layer: string;
   unitCount: number;
   cutCount: number;
-  coverage: number;
-  fragmentation: number;
+  coverage: number | null;
+  fragmentation: number | null;
+  unknownCount: number;
+  reason: string | null;
   units: EntanglementUnit[];
 }
 

@@ -43,7 +43,17 @@ export function emptyHighlight(title: string): MapHighlight {
 
 /** Colour-blind safe (Okabe–Ito, then Paul Tol's muted set), and of different
  *  lightness where it matters most (A, B and their intersection). */
-export const PERIMETER_COLORS: Record<string, string> = { A: '#E69F00', B: '#0072B2', C: '#009E73', D: '#CC79A7' };
+// Okabe–Ito, colour-blind safe: one hue per compared perimeter (up to 8)
+export const PERIMETER_COLORS: Record<string, string> = {
+  A: '#E69F00',
+  B: '#0072B2',
+  C: '#009E73',
+  D: '#CC79A7',
+  E: '#56B4E9',
+  F: '#D55E00',
+  G: '#F0E442',
+  H: '#555555',
+};
 const SHARED_COLORS = [
   '#332288',
   '#882255',

@@ -28,7 +28,7 @@ export type Analysis =
 
 export type AnalysisKind = Analysis['kind'];
 
-export const MAX_COMPARED = 4;
+export const MAX_COMPARED = 8;
 export const MAX_LOAD_SCHEMES = 10;
 
 export interface Permalink {
