@@ -12,7 +12,7 @@ import { describeImportFailure, PerimeterImportError } from './errors.ts';
 import { resolvePerimeterLayer } from './layers.ts';
 import { planList, planPolygons, summariseMemberships, type Plan } from './plan.ts';
 import { readGeojson } from './read-geojson.ts';
-import { readList } from './read-list.ts';
+import { listFromTable, readListTable } from './read-list.ts';
 import { readShapefileZip } from './read-shapefile.ts';
 import { emptyImportReport, type PerimeterImportReport } from './report.ts';
 import type { CommuneInfo, PerimeterInput } from './types.ts';
@@ -105,7 +105,7 @@ function checkFile(file: string, maxBytes: number): number {
   return maxBytes;
 }
 
-/** Reads the file; the COG (slow to load on the embedded database) only when a CSV needs it, so a bad polygon file is refused at once. */
+/** Reads the file; the COG (slow to load on the embedded database) is loaded only once the file passed its checks, so a bad file is refused at once. */
 async function readInput(
   file: string,
   options: PerimeterImportOptions,
@@ -116,9 +116,10 @@ async function readInput(
   const format = detectFormat(file, bytes.subarray(0, 64));
   const fields = { codeField: options.codeField, nameField: options.nameField };
   if (format === 'csv') {
+    const table = readListTable(bytes);
     const cog = await loadCog();
     const isCommuneCode = (v: string) => rekey(cog, v).status !== 'unknown';
-    return { format, input: readList(bytes, { ...fields, communeField: options.communeField, isCommuneCode }) };
+    return { format, input: listFromTable(table, { ...fields, communeField: options.communeField, isCommuneCode }) };
   }
   const input =
     format === 'geojson'
