@@ -8,6 +8,9 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { Db } from './db/db.ts';
 import { errorHandler, unknownRoute } from './errors.ts';
+import { answerClientError, rejectBadStrings, rejectMalformedUrl } from './request-guard.ts';
+import { requestLogger } from './request-log.ts';
+import { securityHeaders, securityHeaderValues } from './security-headers.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { configRoutes } from './routes/config.ts';
 import { gapRoutes } from './routes/gaps.ts';
@@ -47,23 +50,21 @@ export interface AppDeps {
 
 const DATA_CHANGE_INTERVAL_MS = 5_000;
 
-/** One log line per request. */
-function logRequest(logger: Logger, method: string, url: string, status: number, start: bigint): void {
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  logger.info({ method, url, status, ms: Math.round(ms * 10) / 10 }, 'request');
-}
-
 /** The HTTP server: tiles already encoded are answered here, everything else by Express. */
 export function createServer(deps: AppDeps): http.Server {
   const tiles = deps.tiles ?? new TileStore(deps.db);
   const version = new DataVersion(tiles);
   const endpoint = tileEndpoint(deps.db, tiles);
   const app = createApp({ ...deps, tiles }, { tileRoutes: endpoint, version });
+  const logRequest = requestLogger(deps.logger);
+  const secure = securityHeaders(deps);
   const server = http.createServer((req, res) => {
     const start = process.hrtime.bigint();
-    if (endpoint.fastLane(req, res)) logRequest(deps.logger, req.method!, req.url!, res.statusCode, start);
+    secure(res);
+    if (endpoint.fastLane(req, res)) logRequest(req, req.url!, res.statusCode, start);
     else void app(req, res);
   });
+  server.on('clientError', (err, socket) => answerClientError(err, socket, securityHeaderValues(deps)));
   const watcher = watchDataChanges(deps.db, (layer) => version.changed(layer), {
     intervalMs: deps.dataChangeIntervalMs ?? DATA_CHANGE_INTERVAL_MS,
     onError: (err) => deps.logger.error({ err }, 'reading public.data_change failed'),
@@ -80,14 +81,16 @@ export function createApp(
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
+  const logRequest = requestLogger(logger);
   app.use((req, res, next) => {
     const start = process.hrtime.bigint();
-    res.on('finish', () => logRequest(logger, req.method, req.originalUrl, res.statusCode, start));
+    res.on('finish', () => logRequest(req, req.originalUrl, res.statusCode, start));
     next();
   });
+  app.use(rejectMalformedUrl);
   // tiles first: the bulk of the traffic, and none of it needs a body or a session
   app.use(tileRoutes.middleware);
-  app.use(express.json({ limit: '1mb' }));
+  app.use(express.json({ limit: '1mb' }), rejectBadStrings);
 
   const changed = (layer: string) => version.changed(layer);
   const editor = registryEditor({ db, onSchemesChanged: () => changed('scheme') });

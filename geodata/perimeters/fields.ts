@@ -168,10 +168,15 @@ export function codeFromName(name: string): string | null {
   return normalisePerimeterCode(searchKey(name).toUpperCase().replace(/ /g, '-'));
 }
 
+/** Text the database accepts: NUL characters dropped, lone UTF-16 surrogates replaced by U+FFFD. */
+export function cleanText(s: string): string {
+  return s.replace(/\0/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 /** Text of an attribute value; numbers as written (a numeric code keeps its digits). */
 export function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10);
-  return String(v).trim();
+  return cleanText(String(v)).trim();
 }

@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db, Queryable } from '../../server/db/db.ts';
 import { buildCogIndex, rekey, type CogIndex, type Passage } from '../cog.ts';
-import { PerimeterImportError } from './errors.ts';
+import { MAX_FILE_BYTES } from '../readers/limits.ts';
+import { describeImportFailure, PerimeterImportError } from './errors.ts';
 import { resolvePerimeterLayer } from './layers.ts';
 import { planList, planPolygons, summariseMemberships, type Plan } from './plan.ts';
 import { readGeojson } from './read-geojson.ts';
-import { readList } from './read-list.ts';
+import { listFromTable, readListTable } from './read-list.ts';
 import { readShapefileZip } from './read-shapefile.ts';
 import { emptyImportReport, type PerimeterImportReport } from './report.ts';
 import type { CommuneInfo, PerimeterInput } from './types.ts';
@@ -21,8 +22,8 @@ export { PerimeterImportError } from './errors.ts';
 export { HEALTH_LAYERS, LAYER_CHOICES, otherLayerId, resolvePerimeterLayer } from './layers.ts';
 export { formatPerimeterReport, type PerimeterImportReport } from './report.ts';
 
-/** Files larger than this are refused before being read. */
-export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+// Files larger than MAX_FILE_BYTES are refused before being read (every limit: geodata/readers/limits.ts).
+export { MAX_FILE_BYTES };
 
 export interface PerimeterImportOptions {
   /** cpts | secteur-psy-adulte | secteur-psy-enfant | other */
@@ -104,21 +105,26 @@ function checkFile(file: string, maxBytes: number): number {
   return maxBytes;
 }
 
-function readInput(
+/** Reads the file; the COG (slow to load on the embedded database) is loaded only once the file passed its checks, so a bad file is refused at once. */
+async function readInput(
   file: string,
   options: PerimeterImportOptions,
   maxBytes: number,
-  cog: CogIndex,
-): { format: FileFormat; input: PerimeterInput } {
+  loadCog: () => Promise<CogIndex>,
+): Promise<{ format: FileFormat; input: PerimeterInput }> {
   const bytes = fs.readFileSync(file);
   const format = detectFormat(file, bytes.subarray(0, 64));
   const fields = { codeField: options.codeField, nameField: options.nameField };
+  if (format === 'csv') {
+    const table = readListTable(bytes);
+    const cog = await loadCog();
+    const isCommuneCode = (v: string) => rekey(cog, v).status !== 'unknown';
+    return { format, input: listFromTable(table, { ...fields, communeField: options.communeField, isCommuneCode }) };
+  }
   const input =
-    format === 'csv'
-      ? readList(bytes, { ...fields, communeField: options.communeField, isCommuneCode: (v) => rekey(cog, v).status !== 'unknown' })
-      : format === 'geojson'
-        ? readGeojson(bytes, { ...fields, maxBytes: maxBytes * 8 })
-        : readShapefileZip(bytes, { ...fields, maxBytes: maxBytes * 8 });
+    format === 'geojson'
+      ? readGeojson(bytes, { ...fields, maxBytes: maxBytes * 8 })
+      : readShapefileZip(bytes, { ...fields, maxBytes: maxBytes * 8 });
   return { format, input };
 }
 
@@ -136,8 +142,10 @@ export async function importPerimeters(db: Db, options: PerimeterImportOptions):
     report.layer = { id: layer.id, name: layer.name };
     const size = checkFile(options.file, options.maxBytes ?? MAX_FILE_BYTES);
     const region = options.region?.trim() || undefined;
-    const ctx = { ...(await loadCogContext(db)), region };
-    const { format, input } = readInput(options.file, options, size, ctx.cog);
+    let cogContext: Awaited<ReturnType<typeof loadCogContext>> | undefined;
+    const loadCog = async () => (cogContext ??= await loadCogContext(db));
+    const { format, input } = await readInput(options.file, options, size, async () => (await loadCog()).cog);
+    const ctx = { ...(await loadCog()), region };
     report.format = format;
     report.source =
       input.format === 'csv'
@@ -192,11 +200,7 @@ export async function importPerimeters(db: Db, options: PerimeterImportOptions):
     report.status = options.dryRun ? 'dry-run' : 'imported';
   } catch (err) {
     report.status = 'rejected';
-    report.errors.push(
-      err instanceof PerimeterImportError
-        ? err.message
-        : `Échec de l'écriture (${(err as Error).message}) : les données précédentes sont intactes.`,
-    );
+    report.errors.push(err instanceof PerimeterImportError ? err.message : describeImportFailure(err));
   }
   report.durationMs = Date.now() - started;
   return report;

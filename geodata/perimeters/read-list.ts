@@ -1,7 +1,7 @@
 // Reads a CSV list of (perimeter code, perimeter name, commune code) rows: ';' or ',',
 // UTF-8 with or without byte-order mark, or Latin-1. Files that are not text (an Excel
 // workbook, UTF-16) are refused with a message saying how to save them.
-import { parseCsv, type CsvTable } from '../readers/csv.ts';
+import { CsvError, parseCsv, type CsvTable } from '../readers/csv.ts';
 import { PerimeterImportError } from './errors.ts';
 import { codeFromName, detectListColumns, normalisePerimeterCode } from './fields.ts';
 import type { Ignored, ListInput, ListRow } from './types.ts';
@@ -32,13 +32,15 @@ function checkText(bytes: Uint8Array) {
   }
 }
 
-export function readList(bytes: Uint8Array, options: ListReadOptions = {}): ListInput {
+/** The CSV table of a list, checked (text, syntax, limits, header, rows) before anything else is loaded. */
+export function readListTable(bytes: Uint8Array): CsvTable {
   checkText(bytes);
   let table: CsvTable;
   try {
     table = parseCsv(bytes);
   } catch (err) {
-    throw new PerimeterImportError(`CSV illisible : ${(err as Error).message}.`);
+    if (err instanceof CsvError) throw new PerimeterImportError(`CSV illisible : ${err.message}.`);
+    throw err;
   }
   // control characters are exactly what this check looks for
   // eslint-disable-next-line no-control-regex
@@ -47,11 +49,19 @@ export function readList(bytes: Uint8Array, options: ListReadOptions = {}): List
   }
   if (table.header.length < 2) {
     throw new PerimeterImportError(
-      `En-tête inattendu (« ${table.header.join('')} ») : il faut au moins deux colonnes séparées par ; ou , (code ou nom du périmètre, code commune).`,
+      `En-tête inattendu (« ${table.header.join('').slice(0, 200)} ») : il faut au moins deux colonnes séparées par ; ou , (code ou nom du périmètre, code commune).`,
     );
   }
   if (table.rows.length === 0) throw new PerimeterImportError('Le fichier ne contient aucune ligne de données (seulement un en-tête).');
+  return table;
+}
 
+export function readList(bytes: Uint8Array, options: ListReadOptions = {}): ListInput {
+  return listFromTable(readListTable(bytes), options);
+}
+
+/** The (perimeter, commune) rows of a checked table. */
+export function listFromTable(table: CsvTable, options: ListReadOptions = {}): ListInput {
   const columns = detectListColumns(
     table.header,
     table.rows.slice(0, 200),
@@ -78,7 +88,7 @@ export function readList(bytes: Uint8Array, options: ListReadOptions = {}): List
   const rows: ListRow[] = [];
   let recoded = 0;
   table.rows.forEach((r, i) => {
-    const line = i + 2;
+    const line = table.lines[i] ?? i + 2;
     const rawCode = columns.code ? (r[columns.code] ?? '') : '';
     const name = columns.name ? (r[columns.name] ?? '') : '';
     const commune = r[columns.commune] ?? '';

@@ -1,8 +1,12 @@
 // The registry as CSV (one row per scheme, its communes in one cell) and back, so an
-// export re-imported gives the same registry. Pure functions over SchemeRecord.
-import { parseCsv } from '../../geodata/readers/csv.ts';
+// export re-imported gives the same registry. Pure functions over SchemeRecord. A file
+// read back is bounded (REGISTRY_CSV_LIMITS) and each row checked with the rules of the
+// API (importedSchemeSchema); every problem is reported with its line, in French.
+import { CsvError, parseCsv, type CsvTable } from '../../geodata/readers/csv.ts';
+import { REGISTRY_CSV_LIMITS } from '../../geodata/readers/limits.ts';
 import { toCsv } from '../export/csv.ts';
 import type { SchemeRecord } from '../queries/registry.ts';
+import { importedSchemeSchema } from './schema.ts';
 
 const COLUMNS = [
   { key: 'code', label: 'code' },
@@ -55,14 +59,25 @@ export interface RegistryCsvRow {
   record: Omit<SchemeRecord, 'version' | 'region' | 'sourceKind' | 'sourceDate'>;
 }
 
+/** At most this many problems are listed: a file wrong on every line needs no ten thousand messages. */
+const MAX_ERRORS = 50;
+
+const labelOf = (key: PropertyKey | undefined) => COLUMNS.find((c) => c.key === key)?.label ?? String(key);
+
 export function registryFromCsv(input: string | Uint8Array): { rows: RegistryCsvRow[]; errors: string[] } {
-  const table = parseCsv(input);
+  let table: CsvTable;
+  try {
+    table = parseCsv(input, REGISTRY_CSV_LIMITS);
+  } catch (err) {
+    if (err instanceof CsvError) return { rows: [], errors: [`CSV illisible, ${err.message}`] };
+    throw err;
+  }
   const errors: string[] = [];
   const missing = COLUMNS.filter((c) => !table.header.includes(c.label)).map((c) => c.label);
   if (missing.length) return { rows: [], errors: [`colonnes manquantes : ${missing.join(', ')}`] };
   const rows: RegistryCsvRow[] = [];
   table.rows.forEach((raw, i) => {
-    const line = i + 2;
+    const line = table.lines[i]!;
     const get = (label: string) => unescape(raw[label] ?? '');
     const opt = (label: string) => get(label) || null;
     const num = (label: string) => {
@@ -85,27 +100,38 @@ export function registryFromCsv(input: string | Uint8Array): { rows: RegistryCsv
         const [code, share] = token.split(':');
         return { code: code!, share: share === undefined ? 1 : Number(share) };
       });
-    rows.push({
-      line,
-      record: {
-        code: get('code'),
-        type: get('type'),
-        name: get('nom'),
-        bearerType: opt('porteur_type'),
-        bearerName: opt('porteur_nom'),
-        perimeterRef: opt('perimetre_reference'),
-        signatureDate: opt('date_signature'),
-        generation: num('generation'),
-        status: get('statut') || 'en_cours',
-        endDate: opt('date_fin'),
-        coordinationFte: num('etp_coordination'),
-        themes: list('thematiques'),
-        signatories: list('signataires'),
-        source: opt('source'),
-        remark: opt('remarque'),
-        communes,
-      },
-    });
+    const record = {
+      code: get('code'),
+      type: get('type'),
+      name: get('nom'),
+      bearerType: opt('porteur_type'),
+      bearerName: opt('porteur_nom'),
+      perimeterRef: opt('perimetre_reference'),
+      signatureDate: opt('date_signature'),
+      generation: num('generation'),
+      status: get('statut') || 'en_cours',
+      endDate: opt('date_fin'),
+      coordinationFte: num('etp_coordination'),
+      themes: list('thematiques'),
+      signatories: list('signataires'),
+      source: opt('source'),
+      remark: opt('remarque'),
+      communes,
+    };
+    const checked = importedSchemeSchema.safeParse(record);
+    if (!checked.success) {
+      for (const issue of checked.error.issues) {
+        if (issue.path[0] === 'generation' || issue.path[0] === 'coordinationFte') {
+          if (Number.isNaN(record[issue.path[0]])) continue; // already reported as not a number
+        }
+        errors.push(`ligne ${line} : « ${labelOf(issue.path[0])} » : ${issue.message}`);
+      }
+    }
+    rows.push({ line, record });
   });
+  if (errors.length > MAX_ERRORS) {
+    const more = errors.length - MAX_ERRORS;
+    errors.splice(MAX_ERRORS, more, `… et ${more} autres problèmes`);
+  }
   return { rows, errors };
 }

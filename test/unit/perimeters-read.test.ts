@@ -121,7 +121,7 @@ describe('readList', () => {
     rejects(() => readList(new Uint8Array([0x50, 0x4b, 3, 4, 0, 0])), /classeur Excel/);
     const utf16 = new Uint8Array([0xff, 0xfe, ...Buffer.from('code;insee\r\nA;46042\r\n', 'utf16le')]);
     rejects(() => readList(utf16), /Encodage non pris en charge \(UTF-16\)/);
-    rejects(() => readList(utf8('code;insee\nA;"46042\n')), /CSV illisible : guillemet non fermé/);
+    rejects(() => readList(utf8('code;insee\nA;"46042\n')), /CSV illisible : ligne 2 : guillemet ouvert jamais refermé/);
     rejects(() => readList(utf8('un seul champ\nA\n')), /au moins deux colonnes/);
   });
 
