@@ -18,6 +18,8 @@ import { inventoryRoutes } from './routes/inventory.ts';
 import { schemeImportRoutes } from './routes/scheme-import.ts';
 import { contributionRoutes } from './routes/contributions.ts';
 import { healthRoutes } from './routes/health.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { JobRunner } from './jobs/runner.ts';
 import { layerRoutes } from './routes/layers.ts';
 import { loadRoutes } from './routes/load.ts';
 import { openDataRoutes } from './routes/open-data.ts';
@@ -94,20 +96,23 @@ export function createApp(
 
   const changed = (layer: string) => version.changed(layer);
   const editor = registryEditor({ db, onSchemesChanged: () => changed('scheme') });
+  const jobs = new JobRunner(db, (err, job) => logger.error({ err, job }, 'import job'));
   const api = express.Router();
+  // before the session lookup: the health check never waits for the database
+  api.use(healthRoutes(db));
   api.use(sessionMiddleware(db));
   api.use(
     authRoutes(db),
     userRoutes(db),
     configRoutes({ basemapStyleUrl, tilesUrl }),
-    healthRoutes(db),
+    jobRoutes(jobs),
     layerRoutes(db),
     searchRoutes(db, () => version.current),
     territoryRoutes(db),
     schemeRoutes(db, editor),
     referentRoutes(db, editor),
-    registryTransferRoutes(db, editor),
-    perimeterImportRoutes(db, changed),
+    registryTransferRoutes(db, editor, jobs),
+    perimeterImportRoutes(db, changed, jobs),
     compareRoutes(db),
     gapRoutes(db, () => version.current),
     inventoryRoutes(db),

@@ -1,7 +1,10 @@
-// Follows public.data_change, where every import leaves a row: a running server learns of
-// an import made by another process (`npm run import`) and forgets the tiles and cached
-// analyses of the layers it replaced.
-import type { Queryable } from './db/db.ts';
+// Follows public.data_change, where every import and registry edit leaves a row: a running
+// server learns of a change made by another process (`npm run import`, another instance)
+// and forgets the tiles and cached analyses of the layers it replaced. On PostgreSQL the
+// rows are announced by NOTIFY (migration 006) and read at once; the poll stays as the
+// fallback (a lost connection) and is the only way on the embedded database, which one
+// process holds.
+import type { Db, Queryable } from './db/db.ts';
 import type { TileStore } from './tiles/store.ts';
 
 /**
@@ -29,7 +32,7 @@ export interface DataChangeWatcher {
 }
 
 export function watchDataChanges(
-  db: Queryable,
+  db: Queryable & Pick<Db, 'listen'>,
   onChange: (layer: string | null) => void,
   { intervalMs, onError }: { intervalMs: number; onError: (err: unknown) => void },
 ): DataChangeWatcher {
@@ -43,10 +46,15 @@ export function watchDataChanges(
       return 0;
     });
   let running = false;
+  let again = false;
 
   /** Reads the rows written since the last check and reports each changed layer (null: all). */
-  const check = async () => {
-    if (running) return;
+  const check = async (): Promise<void> => {
+    if (running) {
+      // a notification during a check: read once more after it
+      again = true;
+      return;
+    }
     running = true;
     try {
       const since = await last;
@@ -61,10 +69,28 @@ export function watchDataChanges(
       else for (const layer of layers) onChange(layer);
     } finally {
       running = false;
+      if (again) {
+        again = false;
+        void check().catch(onError);
+      }
     }
   };
 
   const timer = setInterval(() => void check().catch(onError), intervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  let stopped = false;
+  const unlisten = db
+    .listen?.('data_change', () => void check().catch(onError))
+    .catch((err: unknown) => {
+      onError(err);
+      return undefined;
+    });
+  return {
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      void unlisten?.then((stop) => stop?.());
+    },
+  };
 }

@@ -1,11 +1,13 @@
 // Starts Millefeuille: configuration, database (PostGIS or embedded), migrations, the
-// reference import on first start, then the HTTP server; stops cleanly on signals.
+// reference import on first start, cleanup of what a crash left behind (running import
+// jobs, upload folders), then the HTTP server; stops cleanly on signals.
 import pino from 'pino';
 import { formatReport, importReference } from '../geodata/import.ts';
 import { createServer } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openDb } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
+import { cleanupAfterCrash } from './jobs/cleanup.ts';
 import { listLayers } from './queries/layers.ts';
 import { TileStore } from './tiles/store.ts';
 
@@ -26,6 +28,9 @@ if (n === 0) {
   const report = await importReference(db, config.geodataDir, (step) => logger.info(step));
   logger.info(formatReport(report));
 }
+
+const leftovers = await cleanupAfterCrash(db);
+if (leftovers.jobs.length || leftovers.uploads.length) logger.warn(leftovers, 'interrupted imports marked failed, upload folders removed');
 
 // Tile indexes are built before listening, so the first visitor's tiles come from memory.
 const tiles = new TileStore(db, { onCutterLost: (why) => logger.warn({ why }, 'tile cutter restarted') });

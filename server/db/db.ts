@@ -11,10 +11,25 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+/** What the health check can tell without queueing a statement behind a long one. */
+export interface DbActivity {
+  /** Statements sent and not answered yet. */
+  inFlight: number;
+  /** When the database last answered anything (ms since the epoch). */
+  lastContactAt: number | null;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'postgis' | 'pglite';
   /** Runs fn inside BEGIN/COMMIT; any throw rolls everything back. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  activity(): DbActivity;
+  /**
+   * Calls onNotify on each NOTIFY of this channel from any connection, reconnecting after
+   * a loss (and calling onNotify then, for what it missed). PostgreSQL only: the embedded
+   * database has one process, nobody else to hear from. Resolves to a stop function.
+   */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

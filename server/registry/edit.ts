@@ -184,27 +184,36 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
     },
 
     /**
-     * Creates or replaces schemes from registry CSV rows, all or nothing. An admin imports
-     * for the country; `checkScope` refuses rows outside what this user may touch.
+     * Creates or replaces schemes from registry CSV rows, all or nothing; `progress` follows
+     * the rows. An admin imports for the country; `checkScope` refuses rows outside what
+     * this user may touch.
      */
-    async importRows(user: SessionUser, rows: RegistryCsvRow[], checkScope?: (tx: Queryable) => Promise<void>) {
+    async importRows(
+      user: SessionUser,
+      rows: RegistryCsvRow[],
+      checkScope?: (tx: Queryable) => Promise<void>,
+      progress: (step: string, done?: number, total?: number) => void = () => {},
+    ) {
       if (!checkScope) forbid(user, 'import-registry');
+      // checks only read: outside the transaction, other requests' statements interleave with them
+      const errors: string[] = [];
+      const seen = new Set<string>();
+      for (const [i, { line, record }] of rows.entries()) {
+        progress('vérification des démarches', i, rows.length);
+        if (seen.has(record.code)) errors.push(`ligne ${line} : code en double « ${record.code} »`);
+        seen.add(record.code);
+        const checked = importedSchemeSchema.safeParse(record);
+        if (!checked.success) errors.push(`ligne ${line} : ${describeZodError(checked.error)}`);
+        const resolved = await resolvePerimeter(db, { communes: record.communes.map((c) => c.code), groups: [] });
+        if (resolved.unknown.length) errors.push(`ligne ${line} : codes communes inconnus ${resolved.unknown.join(', ')}`);
+      }
+      if (errors.length) throw new HttpError(422, `Import refusé, rien n’a été modifié : ${errors.join(' ; ')}`, { errors });
       return commit(async (tx) => {
         await checkScope?.(tx);
-        const errors: string[] = [];
-        const seen = new Set<string>();
-        for (const { line, record } of rows) {
-          if (seen.has(record.code)) errors.push(`ligne ${line} : code en double « ${record.code} »`);
-          seen.add(record.code);
-          const checked = importedSchemeSchema.safeParse(record);
-          if (!checked.success) errors.push(`ligne ${line} : ${describeZodError(checked.error)}`);
-          const resolved = await resolvePerimeter(tx, { communes: record.communes.map((c) => c.code), groups: [] });
-          if (resolved.unknown.length) errors.push(`ligne ${line} : codes communes inconnus ${resolved.unknown.join(', ')}`);
-        }
-        if (errors.length) throw new HttpError(422, `Import refusé, rien n’a été modifié : ${errors.join(' ; ')}`, { errors });
         let created = 0;
         let updated = 0;
-        for (const { record } of rows) {
+        for (const [i, { record }] of rows.entries()) {
+          progress('écriture des démarches', i, rows.length);
           const { communes, ...fields } = record;
           const before = await getScheme(tx, record.code, true);
           if (before) {
@@ -226,6 +235,7 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
             after,
           });
         }
+        progress('contours et statistiques', rows.length, rows.length);
         await materializeSchemes(
           tx,
           'atlas',

@@ -105,4 +105,6 @@ export async function materializeSchemes(tx: Queryable, schema: AtlasSchema, cod
     [codes],
   );
   await derivePerimeters(tx, schema, ['scheme'], () => {}, { layer: 'scheme', codes: schemes.map((s) => s.code) });
+  // every instance forgets its scheme tiles once the transaction commits (data-changes.ts)
+  if (schema === 'atlas') await tx.query(`INSERT INTO public.data_change (layer) VALUES ('scheme')`);
 }

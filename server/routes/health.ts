@@ -1,21 +1,67 @@
 // GET /api/health: the database answers and reference data is loaded (with its vintage).
-import { Router } from 'express';
+// It answers within a second whatever runs: its probe waits at most PROBE_MS; a
+// database still working through other statements (a long import) is busy, not down, and
+// the vintage it last reported stands. Mounted before the session lookup, which would
+// wait for the database. Down or unreachable: 503 with Retry-After.
+import { Router, type Response } from 'express';
 import type { Db } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 
+const PROBE_MS = 500;
+/** PostgreSQL last heard of longer ago than this, with the probe unanswered: down, not busy. */
+const CONTACT_MS = 30_000;
+const RETRY_AFTER_S = 5;
+
+type ImportRun = { vintage: string; finished_at: string };
+type Probe = { ok: true; run: ImportRun | undefined } | { ok: false };
+
+function unavailable(res: Response, detail: string): never {
+  res.set('retry-after', String(RETRY_AFTER_S));
+  throw new HttpError(503, detail);
+}
+
 export function healthRoutes(db: Db): Router {
   const router = Router();
+  let known: ImportRun | undefined;
+  // one probe at a time: checks arriving while it waits share it instead of queueing more
+  let probing: Promise<Probe> | null = null;
+  const probe = () =>
+    (probing ??= db
+      .query<ImportRun>(`SELECT vintage, finished_at FROM public.import_run WHERE status = 'ok' ORDER BY id DESC LIMIT 1`)
+      .then(
+        ([run]): Probe => {
+          known = run;
+          return { ok: true, run };
+        },
+        (): Probe => ({ ok: false }),
+      )
+      .finally(() => (probing = null)));
+
   router.get('/health', async (_req, res) => {
-    let run: { vintage: string; finished_at: string } | undefined;
-    try {
-      [run] = await db.query<{ vintage: string; finished_at: string }>(
-        `SELECT vintage, finished_at FROM public.import_run WHERE status = 'ok' ORDER BY id DESC LIMIT 1`,
-      );
-    } catch {
-      throw new HttpError(503, 'La base de données ne répond pas.');
+    const started = probe();
+    const outcome = await Promise.race([started, new Promise<'late'>((resolve) => setTimeout(resolve, PROBE_MS, 'late'))]);
+    let run: ImportRun | undefined;
+    let busy = false;
+    if (outcome === 'late') {
+      const { inFlight, lastContactAt } = db.activity();
+      const heardOf = db.kind === 'pglite' || (lastContactAt !== null && Date.now() - lastContactAt < CONTACT_MS);
+      // the probe queues behind other statements: the database is working, not gone
+      if (inFlight <= 1 || !heardOf) unavailable(res, 'La base de données ne répond pas.');
+      busy = true;
+      run = known;
+    } else if (!outcome.ok) {
+      unavailable(res, 'La base de données ne répond pas.');
+    } else {
+      run = outcome.run;
+      if (!run) unavailable(res, 'Aucune donnée de référence n’est encore chargée (import en cours ou à lancer).');
     }
-    if (!run) throw new HttpError(503, 'Aucune donnée de référence n’est encore chargée (import en cours ou à lancer).');
-    res.json({ status: 'ok', database: db.kind, vintage: `COG ${run.vintage}`, importedAt: run.finished_at });
+    res.set('cache-control', 'no-store').json({
+      status: 'ok',
+      database: db.kind,
+      busy,
+      vintage: run ? `COG ${run.vintage}` : null,
+      importedAt: run?.finished_at ?? null,
+    });
   });
   return router;
 }

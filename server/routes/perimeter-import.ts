@@ -1,18 +1,21 @@
 // POST /api/perimeters/import?layer=cpts|secteur-psy-adulte|secteur-psy-enfant|other
 //   [&name=…][&dryRun=true][&region=84][&filename=secteurs.zip]
 // Upload of a perimeter file (CSV list of communes, GeoJSON, zipped shapefile) by a
-// planner or an administrator; the body is the file. Answers the import report; a
-// refused file answers 422 with the same report, and nothing is written.
+// planner or an administrator; the body is the file. The import runs as a job (202 +
+// Location: /api/jobs/:id, see contract/jobs.ts), one per layer at a time; the job ends
+// with the import report, or fails with a 422 and the same report: nothing is written.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { importPerimeters, MAX_FILE_BYTES } from '../../geodata/perimeters/index.ts';
+import { importPerimeters, MAX_FILE_BYTES, PerimeterImportError, resolvePerimeterLayer } from '../../geodata/perimeters/index.ts';
+import { toJob } from './jobs.ts';
 import { requireUser } from '../auth/index.ts';
 import { can } from '../auth/permissions.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
+import { makeUploadDir } from '../jobs/cleanup.ts';
+import type { JobRunner } from '../jobs/runner.ts';
 
 const querySchema = z.object({
   layer: z.enum(['cpts', 'secteur-psy-adulte', 'secteur-psy-enfant', 'other'], {
@@ -34,7 +37,17 @@ const querySchema = z.object({
     .default('perimetres.csv'),
 });
 
-export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) => void): Router {
+/** The layer the file replaces (the job's scope); a bad choice is refused before anything is read. */
+function layerOf(choice: string, name: string | undefined) {
+  try {
+    return resolvePerimeterLayer(choice, name).layer;
+  } catch (err) {
+    if (err instanceof PerimeterImportError) throw new HttpError(422, `Import refusé, rien n’a été modifié : ${err.message}`);
+    throw err;
+  }
+}
+
+export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) => void, jobs: JobRunner): Router {
   const router = Router();
   router.post('/perimeters/import', express.raw({ type: () => true, limit: MAX_FILE_BYTES }), async (req, res) => {
     const user = requireUser(res);
@@ -42,19 +55,36 @@ export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) =>
       throw new HttpError(403, 'Seuls les planificateurs ARS et les administrateurs importent des périmètres.');
     const q = querySchema.parse(req.query);
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new HttpError(400, 'Le fichier envoyé est vide.');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'millefeuille-upload-'));
+    const layer = layerOf(q.layer, q.name);
+    const dir = makeUploadDir();
+    const file = path.join(dir, path.basename(q.filename));
+    const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+    let job;
     try {
-      const file = path.join(dir, path.basename(q.filename));
       fs.writeFileSync(file, req.body);
-      const report = await importPerimeters(db, { layer: q.layer, name: q.name, dryRun: q.dryRun, region: q.region, file });
-      if (report.status === 'imported' && report.layer) onLayerChanged(report.layer.id);
-      if (report.status === 'rejected') {
-        throw new HttpError(422, `Import refusé, rien n’a été modifié : ${report.errors.join(' ; ')}`, { report });
-      }
-      res.json({ report });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      // a dry run writes nothing: it does not hold the layer
+      const scope = q.dryRun ? null : `perimeters:${layer.id}`;
+      job = await jobs.submit({ kind: 'perimeters', scope, scopeLabel: `de la couche « ${layer.name} »`, user }, async (progress) => {
+        try {
+          progress('lecture du fichier et calcul des appartenances');
+          const report = await importPerimeters(db, { layer: q.layer, name: q.name, dryRun: q.dryRun, region: q.region, file });
+          if (report.status === 'imported' && report.layer) onLayerChanged(report.layer.id);
+          if (report.status === 'rejected') {
+            throw new HttpError(422, `Import refusé, rien n’a été modifié : ${report.errors.join(' ; ')}`, { report });
+          }
+          return report;
+        } finally {
+          remove();
+        }
+      });
+    } catch (err) {
+      remove();
+      throw err;
     }
+    res
+      .status(202)
+      .location(`/api/jobs/${job.id}`)
+      .json({ job: toJob(job) });
   });
   return router;
 }

@@ -1,6 +1,8 @@
 // The whole registry as CSV: GET /api/registry/export.csv (no personal data in it) and
 // POST /api/registry/import (administrators for the country, planners for their région
-// only; text/csv body; all or nothing).
+// only; text/csv body; all or nothing). The file is parsed, bounded and its scope checked
+// here (422/413/403 at once); the import itself runs as a job (202 + Location:
+// /api/jobs/:id, see contract/jobs.ts), one registry import at a time.
 import express, { Router } from 'express';
 import { requireUser } from '../auth/index.ts';
 import { can } from '../auth/permissions.ts';
@@ -10,8 +12,11 @@ import { allSchemes } from '../queries/registry.ts';
 import { registryFromCsv, registryToCsv } from '../registry/csv.ts';
 import type { RegistryEditor } from '../registry/edit.ts';
 import { assertSchemesInRegion } from '../registry/bulk-import.ts';
+import { checkRegistrySize } from '../registry/limits.ts';
+import type { JobRunner } from '../jobs/runner.ts';
+import { toJob } from './jobs.ts';
 
-export function registryTransferRoutes(db: Db, editor: RegistryEditor): Router {
+export function registryTransferRoutes(db: Db, editor: RegistryEditor, jobs: JobRunner): Router {
   const router = Router();
 
   router.get('/registry/export.csv', async (_req, res) => {
@@ -35,13 +40,23 @@ export function registryTransferRoutes(db: Db, editor: RegistryEditor): Router {
       const { rows, errors } = registryFromCsv(new Uint8Array(req.body));
       if (errors.length) throw new HttpError(422, `Import refusé, rien n’a été modifié : ${errors.join(' ; ')}`, { errors });
       if (!rows.length) throw new HttpError(422, 'Le fichier ne contient aucune démarche.');
+      checkRegistrySize(rows.map((r) => r.record.communes.length));
       const scope = (tx: Queryable) =>
         assertSchemesInRegion(
           tx,
           user,
           rows.map((r) => r.record),
         );
-      res.json(await editor.importRows(user, rows, admin ? undefined : scope));
+      // a planner's file outside their région is refused now, and checked again inside the import's transaction
+      if (!admin) await scope(db);
+      const job = await jobs.submit(
+        { kind: 'registry', scope: 'registry', scopeLabel: 'du registre', user, total: rows.length },
+        (progress) => editor.importRows(user, rows, admin ? undefined : scope, progress),
+      );
+      res
+        .status(202)
+        .location(`/api/jobs/${job.id}`)
+        .json({ job: toJob(job) });
     },
   );
 

@@ -5,6 +5,7 @@ import { ensureExampleLayers } from '../../geodata/examples/index.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
+import { finishedJob } from '../support/jobs.ts';
 
 const DOMAIN = '@upload.test';
 const PASSWORD = 'un mot de passe assez long';
@@ -65,9 +66,11 @@ describe.each(backends())('perimeter upload on $name', (backend) => {
   it('reports a dry run and writes nothing', async () => {
     const before = await cptsCount();
     expect(before.fictif).toBeGreaterThan(0);
-    const res = await upload('planner', 'layer=cpts&dryRun=true&region=76&filename=cpts.csv', CSV);
-    expect(res.status).toBe(200);
-    const { report } = (await res.json()) as any;
+    const job = await finishedJob(server.url, await upload('planner', 'layer=cpts&dryRun=true&region=76&filename=cpts.csv', CSV), {
+      cookie: cookies.get('planner')!.cookie,
+    });
+    expect(job).toMatchObject({ kind: 'perimeters', scope: null, status: 'succeeded' });
+    const report = job.report as any;
     expect(report).toMatchObject({ status: 'dry-run', perimeters: 2, communesMatched: 4 });
     expect(report.rekeyed).toEqual([{ from: '25347', to: '25390' }]);
     expect(report.outsideRegion.length).toBe(1);
@@ -76,11 +79,11 @@ describe.each(backends())('perimeter upload on $name', (backend) => {
 
   it('refuses a bad file with its report, changing nothing', async () => {
     const before = await cptsCount();
-    const res = await upload('planner', 'layer=cpts&filename=vide.csv', 'code;nom;insee\n');
-    expect(res.status).toBe(422);
-    const body = (await res.json()) as any;
-    expect(body.detail).toMatch(/Import refusé/);
-    expect(body.report.status).toBe('rejected');
+    const job = await finishedJob(server.url, await upload('planner', 'layer=cpts&filename=vide.csv', 'code;nom;insee\n'), {
+      cookie: cookies.get('planner')!.cookie,
+    });
+    expect(job).toMatchObject({ status: 'failed', error: { status: 422, detail: expect.stringMatching(/Import refusé/) } });
+    expect((job.report as any).status).toBe('rejected');
     expect(await cptsCount()).toEqual(before);
     expect((await upload('planner', 'layer=planete', CSV)).status).toBe(400);
   });
@@ -89,8 +92,10 @@ describe.each(backends())('perimeter upload on $name', (backend) => {
     const tile = `${server.url}/tiles/cpts/8/129/92.mvt`;
     const etagBefore = (await fetch(tile)).headers.get('etag');
     const res = await upload('planner', 'layer=cpts&filename=cpts.csv', CSV);
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as any).report.status).toBe('imported');
+    expect(res.headers.get('location')).toMatch(/^\/api\/jobs\/[0-9a-f-]{36}$/);
+    const job = await finishedJob(server.url, res, { cookie: cookies.get('planner')!.cookie });
+    expect(job).toMatchObject({ scope: 'perimeters:cpts', status: 'succeeded', step: 'terminé' });
+    expect((job.report as any).status).toBe('imported');
     expect(await cptsCount()).toEqual({ n: 2, fictif: 0 });
     const sheet = (await (await fetch(`${server.url}/api/territories/cpts/CPTS-A`)).json()) as any;
     expect(sheet).toMatchObject({ name: 'CPTS du Grand Cahors', communeCount: 2, fictif: false });

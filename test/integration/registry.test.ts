@@ -8,6 +8,7 @@ import { hashPassword } from '../../server/auth/passwords.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { materializeSchemes } from '../../server/registry/materialize.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
+import { finishedJob } from '../support/jobs.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const DOMAIN = '@registre.test';
@@ -309,17 +310,24 @@ describe.each(backends())('registry on $name', (backend) => {
   it('exports the registry to CSV and re-imports it losslessly', async () => {
     const exported = await (await call('GET', '/api/registry/export.csv', 'visitor')).arrayBuffer();
     const csv = Buffer.from(exported);
+    const admin = { cookie: sessions.get('admin')!.cookie };
     const imported = await call('POST', '/api/registry/import', 'admin', csv.toString('utf8'), { 'content-type': 'text/csv' });
-    expect(imported.status).toBe(200);
-    const counts = (await imported.json()) as any;
+    const job = await finishedJob(server.url, imported, admin);
+    expect(job).toMatchObject({ kind: 'registry', status: 'succeeded', error: null });
+    const counts = job.report as any;
     expect(counts.created).toBe(0);
     expect(counts.updated).toBe(csv.toString('utf8').trim().split('\r\n').length - 1);
+    expect(job.done).toBe(counts.updated);
     const again = Buffer.from(await (await call('GET', '/api/registry/export.csv', 'visitor')).arrayBuffer());
     expect(again.equals(csv)).toBe(true);
     const broken = csv.toString('utf8').replace('46042', '99999');
-    const refused = await call('POST', '/api/registry/import', 'admin', broken, { 'content-type': 'text/csv' });
-    expect(refused.status).toBe(422);
-    expect(((await refused.json()) as any).detail).toMatch(/99999/);
+    const refused = await finishedJob(
+      server.url,
+      await call('POST', '/api/registry/import', 'admin', broken, { 'content-type': 'text/csv' }),
+      admin,
+    );
+    expect(refused.status).toBe('failed');
+    expect(refused.error).toMatchObject({ status: 422, detail: expect.stringMatching(/99999/) });
     const unchanged = Buffer.from(await (await call('GET', '/api/registry/export.csv', 'visitor')).arrayBuffer());
     expect(unchanged.equals(csv)).toBe(true);
   });

@@ -2,6 +2,7 @@
 // scheme reads and edits (If-Match on the version read), history, referents and the
 // perimeter upload. Errors carry the server's French `detail` (and, for 422, its body).
 import { ApiError } from './api.ts';
+import { followJob, type Job } from './jobs.ts';
 
 export type Role = 'admin' | 'planner' | 'coordinator';
 
@@ -257,11 +258,22 @@ export const registry = {
   referentGaps: (code: string) => call<ReferentGaps>('GET', `/api/schemes/${seg(code)}/referent-gaps`).then((r) => r.data),
   locate: (lon: number, lat: number) =>
     call<{ code: string; name: string }>('GET', `/api/locate?lon=${lon}&lat=${lat}`).then((r) => r.data),
-  importPerimeters: (file: File, o: { layer: string; name: string; dryRun: boolean; region: string | null }) => {
+  /** Uploads the file, then follows the import job to its report (a refused file throws with its report). */
+  async importPerimeters(
+    file: File,
+    o: { layer: string; name: string; dryRun: boolean; region: string | null },
+    onProgress?: (job: Job) => void,
+  ): Promise<ImportReport> {
     const q = new URLSearchParams({ layer: o.layer, dryRun: String(o.dryRun), filename: file.name });
     if (o.name) q.set('name', o.name);
     if (o.region) q.set('region', o.region);
-    return call<{ report: ImportReport }>('POST', `/api/perimeters/import?${q.toString()}`, { raw: file }).then((r) => r.data.report);
+    const { data } = await call<{ job: Job }>('POST', `/api/perimeters/import?${q.toString()}`, { raw: file });
+    const job = await followJob(data.job, onProgress);
+    if (job.status === 'failed') {
+      const error = job.error ?? { status: 500, detail: 'L’import a échoué.' };
+      throw new RegistryError(error.status, error.detail, { ...error, report: job.report });
+    }
+    return job.report as ImportReport;
   },
 };
 

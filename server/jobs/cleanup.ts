@@ -1,0 +1,48 @@
+// What a crashed process leaves behind, cleaned when a server starts: import jobs still
+// 'running' that nobody runs any more (their scope would stay locked) and the upload
+// folders of processes that no longer exist. Upload folders carry their process id in
+// their name, so a start never removes the folder of an import another live process runs.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Db } from '../db/db.ts';
+import { failAbandonedJobs } from '../queries/jobs.ts';
+import { INTERRUPTED, STALE_SECONDS } from './runner.ts';
+
+const UPLOAD_PREFIX = 'millefeuille-upload-';
+
+/** A private folder for one uploaded file, named after this process. */
+export function makeUploadDir(tmp = os.tmpdir()): string {
+  return fs.mkdtempSync(path.join(tmp, `${UPLOAD_PREFIX}${process.pid}-`));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes upload folders whose process is gone (or that predate process ids in their names). */
+export function removeOrphanUploads(tmp = os.tmpdir()): string[] {
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(tmp)) {
+    if (!name.startsWith(UPLOAD_PREFIX)) continue;
+    const pid = /^(\d+)-/.exec(name.slice(UPLOAD_PREFIX.length))?.[1];
+    if (pid && alive(Number(pid))) continue;
+    fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/**
+ * Fails the jobs a dead instance left running: on the embedded database every one (one
+ * process holds it), on PostgreSQL those whose heartbeat stopped (others may be running).
+ */
+export async function cleanupAfterCrash(db: Db, tmp = os.tmpdir()): Promise<{ jobs: string[]; uploads: string[] }> {
+  const jobs = await failAbandonedJobs(db, db.kind === 'pglite' ? 0 : STALE_SECONDS, INTERRUPTED);
+  return { jobs, uploads: removeOrphanUploads(tmp) };
+}
