@@ -11,6 +11,9 @@ import { TileCutter, type CutterOptions } from './cutter.ts';
 
 export { MAX_ZOOM } from './layer-index.ts';
 
+/** Loads of every layer a start attempts: enough for the cutter's heap to double from 384 MB to its 4 GB cap. */
+const MAX_WARM_ATTEMPTS = 5;
+
 /** Encoded tiles kept in memory (gzipped bytes). */
 const CACHE_BYTES = 96 * 2 ** 20;
 
@@ -91,10 +94,22 @@ export class TileStore {
     return loading;
   }
 
-  /** Builds the indexes of these layers now rather than on the first tile request. */
+  /**
+   * Builds the indexes of these layers now rather than on the first tile request. A cutter
+   * that runs out of memory restarts with twice the heap (cutter.ts) and forgets every
+   * layer: they are all loaded again, so that what the data weighs never stops a start.
+   */
   async warm(layers: string[]): Promise<void> {
-    // one after the other: loading them all at once holds every layer's rows at the same time
-    for (const layer of layers) await this.load(layer);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // one after the other: loading them all at once holds every layer's rows at the same time
+        for (const layer of layers) await this.load(layer);
+        if (layers.every((l) => this.loaded.has(l))) return;
+      } catch (err) {
+        if (attempt >= MAX_WARM_ATTEMPTS || !String((err as Error).message).startsWith('tile cutter stopped')) throw err;
+      }
+      if (attempt >= MAX_WARM_ATTEMPTS) throw new Error('tile cutter kept restarting while loading the layers');
+    }
   }
 
   async stats(): Promise<TileStoreStats> {
