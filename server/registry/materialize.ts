@@ -64,6 +64,8 @@ export async function updateSchemeRegions(tx: Queryable, schema: AtlasSchema, co
     `UPDATE registry.scheme s SET region = r.region
      FROM (SELECT DISTINCT ON (sc.scheme) sc.scheme, c.region
            FROM registry.scheme_commune sc JOIN ${schema}.commune c ON c.code = sc.commune
+           -- only the schemes asked for: an edit costs its scheme, not the whole registry
+           WHERE $1::text[] IS NULL OR sc.scheme = ANY($1::text[])
            GROUP BY sc.scheme, c.region
            ORDER BY sc.scheme, sum(c.population * sc.share) DESC, c.region) r
      WHERE s.code = r.scheme AND ($1::text[] IS NULL OR s.code = ANY($1::text[]))`,

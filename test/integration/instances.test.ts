@@ -3,6 +3,7 @@
 // B, which refuses a second import of the same layer while it runs; a registry edit on A
 // reaches B's scheme tiles within a second (LISTEN/NOTIFY, the 5-second poll left as is).
 // PostgreSQL only: the embedded database belongs to one process by nature.
+import { spawn } from 'node:child_process';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +12,11 @@ import { createUser } from '../../server/queries/users.ts';
 import { materializeSchemes } from '../../server/registry/materialize.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 import { finishedJob } from '../support/jobs.ts';
+import { LARGE_PREFIX, largeRegistryCsv, removeLargeRegistry } from '../support/large-registry.ts';
 import { FRANCE } from '../support/france.ts';
 
 const EMAIL = 'planner@instances.test';
+const ADMIN = 'admin@instances.test';
 const PASSWORD = 'un mot de passe assez long';
 const LAYER_NAME = 'Test deux instances';
 const SCHEME = 'cls-test-instances';
@@ -41,7 +44,16 @@ describe.each(backends().filter((b) => b.name === 'postgis'))('two instances on 
       await tx.query(`DELETE FROM registry.scheme WHERE code = $1`, [SCHEME]);
       await materializeSchemes(tx, 'atlas', null);
     });
-    await db.query(`DELETE FROM registry.app_user WHERE email = $1`, [EMAIL]);
+    await removeLargeRegistry(db);
+    await db.query(`DELETE FROM registry.app_user WHERE email IN ($1, $2)`, [EMAIL, ADMIN]);
+  };
+  const login = async (email: string) => {
+    const res = await fetch(`${a.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await res.json()) as any).csrfToken as string };
   };
 
   beforeAll(async () => {
@@ -136,5 +148,53 @@ describe.each(backends().filter((b) => b.name === 'postgis'))('two instances on 
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     console.log(`[instances] tile of B changed ${Date.now() - t1} ms after the edit on A`);
+  });
+
+  it('loses nothing when an instance is killed in the middle of an import', { timeout: 300_000 }, async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/instance-process.ts'], {
+      env: { ...process.env, DATABASE_URL: backend.databaseUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stdout.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { port: number }).port));
+        child.once('exit', (code) => reject(new Error(`instance exited with ${code}`)));
+      });
+      const admin = await login(ADMIN);
+      const csv = await largeRegistryCsv(a.db, 1_000, 60);
+      const accepted = await fetch(`http://127.0.0.1:${port}/api/registry/import`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+        body: csv,
+      });
+      expect(accepted.status).toBe(202);
+      const location = accepted.headers.get('location')!;
+      // B sees the writing under way, then the instance running it dies
+      const t0 = Date.now();
+      for (;;) {
+        const job = (await (await fetch(b.url + location, { headers: { cookie: admin.cookie } })).json()) as any;
+        if (job.step === 'écriture des démarches' && job.done > 20) break;
+        expect(job.status).toBe('running');
+        expect(Date.now() - t0).toBeLessThan(200_000);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      // its transaction died with it: not one scheme of the file is in the registry or the atlas
+      const count = async (sql: string) => ((await b.db.query<{ n: number }>(sql, [`${LARGE_PREFIX}%`]))[0] as { n: number }).n;
+      expect(await count(`SELECT count(*)::int AS n FROM registry.scheme WHERE code LIKE $1`)).toBe(0);
+      expect(await count(`SELECT count(*)::int AS n FROM atlas.perimeter WHERE layer = 'scheme' AND code LIKE $1`)).toBe(0);
+      // once its heartbeat is stale, B reports the job as interrupted and accepts a new registry import
+      const job = await finishedJob(b.url, accepted, { cookie: admin.cookie }, { timeoutMs: 120_000 });
+      expect(job).toMatchObject({ status: 'failed', error: { detail: expect.stringMatching(/^Import interrompu/) } });
+      const again = await fetch(`${b.url}/api/registry/import`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+        body: await largeRegistryCsv(a.db, 1, 1),
+      });
+      expect(await finishedJob(b.url, again, { cookie: admin.cookie })).toMatchObject({ status: 'succeeded', report: { created: 1 } });
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

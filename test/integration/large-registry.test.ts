@@ -78,7 +78,13 @@ describe.each(backends())('a large registry on $name', (backend) => {
     const csv = await largeRegistryCsv(server.db, 1_000, 60);
     expect(csv.length).toBeGreaterThan(400_000);
     const t0 = Date.now();
-    const job = await finishedJob(server.url, await post(csv), { cookie: session.cookie }, { timeoutMs: 900_000 });
+    const steps = new Map<string, number>();
+    const job = await finishedJob(
+      server.url,
+      await post(csv),
+      { cookie: session.cookie },
+      { timeoutMs: 900_000, onPoll: (j) => steps.set(j.step, steps.get(j.step) ?? Date.now() - t0) },
+    );
     const importMs = Date.now() - t0;
     expect(job).toMatchObject({ status: 'succeeded', report: { created: 1_000, updated: 0 }, done: 1_000, total: 1_000 });
 
@@ -100,7 +106,7 @@ describe.each(backends())('a large registry on $name', (backend) => {
       for (let i = 0; i < vt.layers.scheme!.length; i++) codes.add(String(vt.layers.scheme!.feature(i).properties.code));
       expect(codes).toContain(`${LARGE_PREFIX}0`);
       console.log(
-        `[large registry ${backend.name}] import ${(importMs / 1000).toFixed(1)} s, fresh tile store ${(startMs / 1000).toFixed(1)} s`,
+        `[large registry ${backend.name}] import ${(importMs / 1000).toFixed(1)} s, fresh tile store ${(startMs / 1000).toFixed(1)} s; steps first seen (ms) ${JSON.stringify(Object.fromEntries(steps))}`,
       );
     } finally {
       await fresh.close();
