@@ -31,6 +31,7 @@ describe.each(backends().filter((b) => b.name === 'postgis'))('two instances on 
   let a: TestServer;
   let b: TestServer;
   let session: { cookie: string; csrf: string };
+  let admin: { cookie: string; csrf: string };
   const send = (server: TestServer, method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
     fetch(server.url + path, { method, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, ...headers }, body });
   const cleanup = async () => {
@@ -53,6 +54,7 @@ describe.each(backends().filter((b) => b.name === 'postgis'))('two instances on 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email, password: PASSWORD }),
     });
+    expect(res.status, `login ${email}: ${await res.clone().text()}`).toBe(200);
     return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await res.json()) as any).csrfToken as string };
   };
 
@@ -60,20 +62,11 @@ describe.each(backends().filter((b) => b.name === 'postgis'))('two instances on 
     a = await startTestServer(backend);
     b = await startTestServer(backend);
     await cleanup();
-    await createUser(a.db, {
-      email: EMAIL,
-      name: 'planner',
-      role: 'planner',
-      region: '76',
-      passwordHash: await hashPassword(PASSWORD),
-      schemes: [],
-    });
-    const res = await fetch(`${a.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
-    });
-    session = { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await res.json()) as any).csrfToken };
+    const passwordHash = await hashPassword(PASSWORD);
+    await createUser(a.db, { email: EMAIL, name: 'planner', role: 'planner', region: '28', passwordHash, schemes: [] });
+    await createUser(a.db, { email: ADMIN, name: 'admin', role: 'admin', region: null, passwordHash, schemes: [] });
+    session = await login(EMAIL);
+    admin = await login(ADMIN);
   });
 
   afterAll(async () => {
@@ -160,7 +153,6 @@ describe.each(backends().filter((b) => b.name === 'postgis'))('two instances on 
         child.stdout.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { port: number }).port));
         child.once('exit', (code) => reject(new Error(`instance exited with ${code}`)));
       });
-      const admin = await login(ADMIN);
       const csv = await largeRegistryCsv(a.db, 1_000, 60);
       const accepted = await fetch(`http://127.0.0.1:${port}/api/registry/import`, {
         method: 'POST',
