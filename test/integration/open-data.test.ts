@@ -15,6 +15,7 @@ import { exportOpenData } from '../../server/open-data/export.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { materializeSchemes } from '../../server/registry/materialize.ts';
 import { BEARER_TYPES, SCHEME_TYPES, STATUSES, THEMES } from '../../server/registry/schema.ts';
+import { finishedJob } from '../support/jobs.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -322,7 +323,7 @@ describe.each(backends())('open data on $name', (backend) => {
     const editedVersion = await versionOf(CODE);
     const exported = await (await fetch(`${server.url}/api/registry/export.csv`)).text();
     const reimport = await call('POST', '/api/registry/import', exported, { 'content-type': 'text/csv' });
-    expect(reimport.status).toBe(200);
+    expect((await finishedJob(server.url, reimport, { cookie: session.cookie })).status).toBe('succeeded');
     expect(await versionOf(CODE)).toBe(editedVersion + 1);
     expect((await csvOf('demarches.csv')).rows.map((r) => r.identifiant)).toEqual(idsBefore);
     expect([...new Set((await csvOf('demarches-communes.csv')).rows.map((r) => r.identifiant_demarche))]).toEqual(

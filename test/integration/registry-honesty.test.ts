@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { materializeSchemes } from '../../server/registry/materialize.ts';
+import { finishedJob } from '../support/jobs.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -189,8 +190,9 @@ describe.each(backends())('honest registry on $name', (backend) => {
       const refused = await json('POST', '/api/registry/import', 'otherPlanner', file, { 'content-type': 'text/csv' });
       expect(refused.status).toBe(403);
       expect(refused.body.outside).toEqual(['bulk-test-cahors']);
-      const ok = await json('POST', '/api/registry/import', 'planner', file, { 'content-type': 'text/csv' });
-      expect(ok).toMatchObject({ status: 200, body: { created: 0, updated: 1 } });
+      const accepted = await call('POST', '/api/registry/import', 'planner', file, { 'content-type': 'text/csv' });
+      const job = await finishedJob(server.url, accepted, { cookie: sessions.get('planner')!.cookie });
+      expect(job).toMatchObject({ status: 'succeeded', report: { created: 0, updated: 1 } });
     });
   });
 
