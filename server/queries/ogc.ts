@@ -1,0 +1,182 @@
+// SQL for the OGC API – Features collections and the TileJSON documents: pages of
+// features (bbox, attribute filters, generalised geometry), single features, and a
+// summary of each layer (extent, whether its features carry a type or a fictif flag).
+//
+// Conditions are assembled from the fixed fragments below; every value travels as a
+// parameter. A perimeter's département is its main one: the département holding most of
+// its inhabitants (a commune's own for communes), and its région is that département's.
+import type { Queryable } from '../db/db.ts';
+
+export interface FeatureFilters {
+  departement?: string;
+  region?: string;
+  epci?: string;
+  arrondissement?: string;
+  type?: string;
+  status?: string;
+}
+
+export interface FeatureSelection {
+  /** Table-level layer ('scheme' for a scheme type). */
+  layer: string;
+  schemeType: string | null;
+  bbox: [number, number, number, number] | null;
+  filters: FeatureFilters;
+}
+
+/** One feature: its code, its GeoJSON geometry as text (null: none known), its columns. */
+export type FeatureRow = { code: string; geometry: string | null } & Record<string, unknown>;
+
+/** Where the main département of a perimeter comes from (its members, weighted by population). */
+const MAIN_DEPARTEMENT = `LEFT JOIN LATERAL (
+    SELECT c.departement, c.region FROM atlas.membership m JOIN atlas.commune c ON c.code = m.commune
+    WHERE m.layer = p.layer AND m.code = p.code
+    GROUP BY c.departement, c.region
+    ORDER BY sum(c.population * coalesce(m.share, 1)) DESC, c.departement
+    LIMIT 1) d ON true`;
+
+const SCHEME_JOIN = `LEFT JOIN registry.scheme s ON p.layer = 'scheme' AND s.code = p.code`;
+
+const COMMUNE_COLUMNS = `c.code, c.name, c.departement, c.region, c.arrondissement, c.epci, c.population,
+  round(c.area_km2::numeric, 2)::float8 AS area_km2`;
+
+const PERIMETER_COLUMNS = `p.code, p.name, p.subtype AS type, d.departement, d.region,
+  round(p.population)::int AS population, round(p.area_km2::numeric, 2)::float8 AS area_km2,
+  p.commune_count, p.fictif,
+  s.status, s.bearer_type, s.bearer_name, s.signature_date AS start_date, s.end_date, s.generation,
+  s.coordination_fte, s.source AS scheme_source`;
+
+interface Where {
+  conditions: string[];
+  params: unknown[];
+  /** The main département is needed to filter. */
+  needsMain: boolean;
+}
+
+function where(sel: FeatureSelection, geom: string, params: unknown[] = []): Where {
+  const conditions: string[] = [];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const isCommune = sel.layer === 'commune';
+  let needsMain = false;
+  if (!isCommune) {
+    conditions.push(`p.layer = ${p(sel.layer)}`);
+    if (sel.schemeType) conditions.push(`p.subtype = ${p(sel.schemeType)}`);
+  }
+  if (sel.bbox) {
+    const env = `ST_MakeEnvelope(${sel.bbox.map(p).join(', ')}, 4326)`;
+    conditions.push(`${geom} && ${env} AND ST_Intersects(${geom}, ${env})`);
+  }
+  const f = sel.filters;
+  if (isCommune) {
+    if (f.departement) conditions.push(`c.departement = ${p(f.departement)}`);
+    if (f.region) conditions.push(`c.region = ${p(f.region)}`);
+    if (f.epci) conditions.push(`c.epci = ${p(f.epci)}`);
+    if (f.arrondissement) conditions.push(`c.arrondissement = ${p(f.arrondissement)}`);
+  } else {
+    if (f.departement) conditions.push(`d.departement = ${p(f.departement)}`);
+    if (f.region) conditions.push(`d.region = ${p(f.region)}`);
+    if (f.type) conditions.push(`p.subtype = ${p(f.type)}`);
+    if (f.status) conditions.push(`s.status = ${p(f.status)}`);
+    needsMain = Boolean(f.departement || f.region);
+  }
+  return { conditions, params, needsMain };
+}
+
+const clause = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
+
+/** The table a selection reads, with the joins its filters need. */
+function source(sel: FeatureSelection, w: Where): string {
+  if (sel.layer === 'commune') return 'atlas.commune c';
+  return `atlas.perimeter p ${w.needsMain ? MAIN_DEPARTEMENT : ''} ${sel.filters.status ? SCHEME_JOIN : ''}`;
+}
+
+/** How many features match (numberMatched). */
+export async function countFeatures(db: Queryable, sel: FeatureSelection): Promise<number> {
+  const w = where(sel, sel.layer === 'commune' ? 'c.geom' : 'p.geom');
+  const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${source(sel, w)} ${clause(w.conditions)}`, w.params);
+  return row?.n ?? 0;
+}
+
+/** The geometry as GeoJSON text, simplified to `tolerance` degrees when above 0. */
+function geometrySql(geom: string, tolerance: string | null): string {
+  return `ST_AsGeoJSON(${tolerance ? `ST_SimplifyPreserveTopology(${geom}, ${tolerance})` : geom}, 5)`;
+}
+
+/**
+ * One page of features in code order. Only the page's rows get their main département and
+ * their GeoJSON, unless a filter needs the département of every candidate.
+ */
+export async function featurePage(
+  db: Queryable,
+  sel: FeatureSelection,
+  page: { limit: number; offset: number; tolerance: number },
+): Promise<FeatureRow[]> {
+  if (sel.layer === 'commune') {
+    const w = where(sel, 'c.geom');
+    const limit = `$${w.params.push(page.limit)}`;
+    const offset = `$${w.params.push(page.offset)}`;
+    const tolerance = page.tolerance > 0 ? `$${w.params.push(page.tolerance)}::float8` : null;
+    return db.query<FeatureRow>(
+      `WITH page AS (SELECT c.code FROM ${source(sel, w)} ${clause(w.conditions)} ORDER BY c.code LIMIT ${limit} OFFSET ${offset})
+       SELECT ${COMMUNE_COLUMNS}, ${geometrySql('c.geom', tolerance)} AS geometry
+       FROM page JOIN atlas.commune c ON c.code = page.code ORDER BY c.code`,
+      w.params,
+    );
+  }
+  const w = where(sel, 'p.geom');
+  const limit = `$${w.params.push(page.limit)}`;
+  const offset = `$${w.params.push(page.offset)}`;
+  const tolerance = page.tolerance > 0 ? `$${w.params.push(page.tolerance)}::float8` : null;
+  return db.query<FeatureRow>(
+    `WITH page AS (SELECT p.layer, p.code FROM ${source(sel, w)} ${clause(w.conditions)}
+                   ORDER BY p.code LIMIT ${limit} OFFSET ${offset})
+     SELECT ${PERIMETER_COLUMNS}, ${geometrySql('p.geom', tolerance)} AS geometry
+     FROM page JOIN atlas.perimeter p ON p.layer = page.layer AND p.code = page.code
+     ${MAIN_DEPARTEMENT} ${SCHEME_JOIN}
+     ORDER BY p.code`,
+    w.params,
+  );
+}
+
+/** One feature at full detail, or null. */
+export async function findFeature(db: Queryable, layer: string, schemeType: string | null, code: string): Promise<FeatureRow | null> {
+  if (layer === 'commune') {
+    const [row] = await db.query<FeatureRow>(
+      `SELECT ${COMMUNE_COLUMNS}, ${geometrySql('c.geom', null)} AS geometry FROM atlas.commune c WHERE c.code = $1`,
+      [code],
+    );
+    return row ?? null;
+  }
+  const [row] = await db.query<FeatureRow>(
+    `SELECT ${PERIMETER_COLUMNS}, ${geometrySql('p.geom', null)} AS geometry
+     FROM atlas.perimeter p ${MAIN_DEPARTEMENT} ${SCHEME_JOIN}
+     WHERE p.layer = $1 AND p.code = $2 AND ($3::text IS NULL OR p.subtype = $3)`,
+    [layer, code, schemeType],
+  );
+  return row ?? null;
+}
+
+export interface LayerSummaryRow {
+  layer: string;
+  /** Scheme type for the scheme layer's rows, null otherwise. */
+  schemeType: string | null;
+  bbox: [number, number, number, number] | null;
+  hasType: boolean;
+  hasFictif: boolean;
+}
+
+/** Extent and feature properties of every layer (and of each scheme type). */
+export async function layerSummaries(db: Queryable): Promise<LayerSummaryRow[]> {
+  const bbox = (e: string) => `CASE WHEN ${e} IS NULL THEN NULL ELSE json_build_array(
+    round(ST_XMin(${e})::numeric, 5)::float8, round(ST_YMin(${e})::numeric, 5)::float8,
+    round(ST_XMax(${e})::numeric, 5)::float8, round(ST_YMax(${e})::numeric, 5)::float8) END`;
+  return db.query<LayerSummaryRow>(
+    `SELECT 'commune' AS layer, NULL::text AS "schemeType", ${bbox('e')} AS bbox, false AS "hasType", false AS "hasFictif"
+     FROM (SELECT ST_Extent(geom)::box2d AS e FROM atlas.commune) x
+     UNION ALL
+     SELECT layer, "schemeType", ${bbox('e')}, "hasType", "hasFictif"
+     FROM (SELECT layer, CASE WHEN layer = 'scheme' THEN subtype END AS "schemeType", ST_Extent(geom)::box2d AS e,
+             bool_or(subtype IS NOT NULL) AS "hasType", bool_or(fictif) AS "hasFictif"
+           FROM atlas.perimeter GROUP BY 1, 2) y`,
+  );
+}
