@@ -97,9 +97,13 @@ export async function countFeatures(db: Queryable, sel: FeatureSelection): Promi
   return row?.n ?? 0;
 }
 
-/** The geometry as GeoJSON text, simplified to `tolerance` degrees when above 0. */
+/**
+ * The geometry as GeoJSON text, simplified to `tolerance` degrees when above 0 and still a
+ * MultiPolygon (GDAL gives a layer one geometry type, and a GeoPackage refuses a Polygon
+ * in a MultiPolygon table).
+ */
 function geometrySql(geom: string, tolerance: string | null): string {
-  return `ST_AsGeoJSON(${tolerance ? `ST_SimplifyPreserveTopology(${geom}, ${tolerance})` : geom}, 5)`;
+  return `ST_AsGeoJSON(${tolerance ? `ST_Multi(ST_SimplifyPreserveTopology(${geom}, ${tolerance}))` : geom}, 5)`;
 }
 
 /**
