@@ -187,6 +187,11 @@ export class Catalogue {
     return this.cached.collections;
   }
 
+  /** The data version the collections are computed for. */
+  version(): number {
+    return this.dataVersion();
+  }
+
   async find(id: string): Promise<Collection | undefined> {
     return (await this.all()).find((c) => c.id === id);
   }

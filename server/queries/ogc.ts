@@ -1,6 +1,7 @@
-// SQL for the OGC API – Features collections and the TileJSON documents: pages of
-// features (bbox, attribute filters, generalised geometry), single features, and a
-// summary of each layer (extent, whether its features carry a type or a fictif flag).
+// SQL for the OGC API – Features collections and the TileJSON documents: the codes a
+// selection matches (bbox, attribute filters), the features of one page (generalised
+// geometry), single features, and a summary of each layer (extent, whether its features
+// carry a type or a fictif flag).
 //
 // Conditions are assembled from the fixed fragments below; every value travels as a
 // parameter. A perimeter's département is its main one: the département holding most of
@@ -90,11 +91,15 @@ function source(sel: FeatureSelection, w: Where): string {
   return `atlas.perimeter p ${w.needsMain ? MAIN_DEPARTEMENT : ''} ${sel.filters.status ? SCHEME_JOIN : ''}`;
 }
 
-/** How many features match (numberMatched). */
-export async function countFeatures(db: Queryable, sel: FeatureSelection): Promise<number> {
-  const w = where(sel, sel.layer === 'commune' ? 'c.geom' : 'p.geom');
-  const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${source(sel, w)} ${clause(w.conditions)}`, w.params);
-  return row?.n ?? 0;
+/** Codes of every matching feature, in code order: the pages are slices of it. */
+export async function matchingCodes(db: Queryable, sel: FeatureSelection): Promise<string[]> {
+  const alias = sel.layer === 'commune' ? 'c' : 'p';
+  const w = where(sel, `${alias}.geom`);
+  const rows = await db.query<{ code: string }>(
+    `SELECT ${alias}.code FROM ${source(sel, w)} ${clause(w.conditions)} ORDER BY ${alias}.code`,
+    w.params,
+  );
+  return rows.map((r) => r.code);
 }
 
 /**
@@ -106,40 +111,22 @@ function geometrySql(geom: string, tolerance: string | null): string {
   return `ST_AsGeoJSON(${tolerance ? `ST_Multi(ST_SimplifyPreserveTopology(${geom}, ${tolerance}))` : geom}, 5)`;
 }
 
-/**
- * One page of features in code order. Only the page's rows get their main département and
- * their GeoJSON, unless a filter needs the département of every candidate.
- */
-export async function featurePage(
-  db: Queryable,
-  sel: FeatureSelection,
-  page: { limit: number; offset: number; tolerance: number },
-): Promise<FeatureRow[]> {
-  if (sel.layer === 'commune') {
-    const w = where(sel, 'c.geom');
-    const limit = `$${w.params.push(page.limit)}`;
-    const offset = `$${w.params.push(page.offset)}`;
-    const tolerance = page.tolerance > 0 ? `$${w.params.push(page.tolerance)}::float8` : null;
-    return db.query<FeatureRow>(
-      `WITH page AS (SELECT c.code FROM ${source(sel, w)} ${clause(w.conditions)} ORDER BY c.code LIMIT ${limit} OFFSET ${offset})
-       SELECT ${COMMUNE_COLUMNS}, ${geometrySql('c.geom', tolerance)} AS geometry
-       FROM page JOIN atlas.commune c ON c.code = page.code ORDER BY c.code`,
-      w.params,
-    );
-  }
-  const w = where(sel, 'p.geom');
-  const limit = `$${w.params.push(page.limit)}`;
-  const offset = `$${w.params.push(page.offset)}`;
-  const tolerance = page.tolerance > 0 ? `$${w.params.push(page.tolerance)}::float8` : null;
-  return db.query<FeatureRow>(
-    `WITH page AS (SELECT p.layer, p.code FROM ${source(sel, w)} ${clause(w.conditions)}
-                   ORDER BY p.code LIMIT ${limit} OFFSET ${offset})
-     SELECT ${PERIMETER_COLUMNS}, ${geometrySql('p.geom', tolerance)} AS geometry
-     FROM page JOIN atlas.perimeter p ON p.layer = page.layer AND p.code = page.code
-     ${MAIN_DEPARTEMENT} ${SCHEME_JOIN}
-     ORDER BY p.code`,
-    w.params,
+/** The features of these codes (one page), in the order given. */
+export async function featuresByCode(db: Queryable, layer: string, codes: string[], tolerance: number): Promise<FeatureRow[]> {
+  if (!codes.length) return [];
+  const commune = layer === 'commune';
+  const params: unknown[] = commune ? [codes] : [codes, layer];
+  const t = tolerance > 0 ? `$${params.push(tolerance)}::float8` : null;
+  const rows = await db.query<FeatureRow>(
+    commune
+      ? `SELECT ${COMMUNE_COLUMNS}, ${geometrySql('c.geom', t)} AS geometry FROM atlas.commune c WHERE c.code = ANY($1::text[])`
+      : `SELECT ${PERIMETER_COLUMNS}, ${geometrySql('p.geom', t)} AS geometry
+         FROM atlas.perimeter p ${MAIN_DEPARTEMENT} ${SCHEME_JOIN}
+         WHERE p.layer = $2 AND p.code = ANY($1::text[])`,
+    params,
   );
+  const position = new Map(codes.map((c, i) => [c, i]));
+  return rows.sort((x, y) => position.get(x.code)! - position.get(y.code)!);
 }
 
 /** One feature at full detail, or null. */

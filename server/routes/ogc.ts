@@ -30,7 +30,8 @@ import {
   type Link,
 } from '../ogc/html.ts';
 import { openApiDocument } from '../ogc/openapi.ts';
-import { countFeatures, featurePage, findFeature, type FeatureRow } from '../queries/ogc.ts';
+import { featuresByCode, findFeature, type FeatureRow } from '../queries/ogc.ts';
+import { SelectionCache } from '../ogc/selections.ts';
 
 const JSON_TYPE = 'application/json';
 const GEOJSON_TYPE = 'application/geo+json';
@@ -151,6 +152,7 @@ function checkFilters(c: Collection, q: ItemsQuery): void {
 }
 
 export function ogcRoutes(db: Db, catalogue: Catalogue): Router {
+  const selections = new SelectionCache(db, () => catalogue.version());
   const router = Router();
 
   const collectionOf = async (req: Request): Promise<Collection> => {
@@ -228,8 +230,9 @@ export function ogcRoutes(db: Db, catalogue: Catalogue): Router {
         status: q.status,
       },
     };
-    const matched = await countFeatures(db, selection);
-    const rows = q.offset < matched ? await featurePage(db, selection, { limit: q.limit, offset: q.offset, tolerance }) : [];
+    const codes = await selections.codes(selection);
+    const matched = codes.length;
+    const rows = await featuresByCode(db, c.layer, codes.slice(q.offset, q.offset + q.limit), tolerance);
     const html = wantsHtml(req, q.f);
     const root = rootOf(req);
     const format = html ? 'html' : null;
