@@ -74,6 +74,8 @@ const SCHEME = [
   P('end_date', 'string', 'Date de fin'),
   P('generation', 'integer', 'Génération'),
   P('coordination_fte', 'number', 'Coordination (ETP)'),
+  P('source_kind', 'string', 'Nature de la source (reference, saisie, import, signalement)'),
+  P('source_date', 'string', 'Date d’enregistrement de la source'),
 ];
 
 const COMMUNE_PROPERTIES = [

@@ -45,7 +45,7 @@ const PERIMETER_COLUMNS = `p.code, p.name, p.subtype AS type, d.departement, d.r
   round(p.population)::int AS population, round(p.area_km2::numeric, 2)::float8 AS area_km2,
   p.commune_count, p.fictif,
   s.status, s.bearer_type, s.bearer_name, s.signature_date AS start_date, s.end_date, s.generation,
-  s.coordination_fte, s.source AS scheme_source`;
+  s.coordination_fte, s.source AS scheme_source, s.source_kind, s.source_date::text AS source_date`;
 
 interface Where {
   conditions: string[];

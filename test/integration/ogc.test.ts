@@ -203,6 +203,8 @@ describe.each(backends())('OGC API – Features on $name', (backend) => {
     expect(running.length).toBeGreaterThan(0);
     expect(cls.features.map((f: { id: string }) => f.id).sort()).toEqual(running.sort());
     expect(cls.features.every((f: any) => f.properties.type === 'CLS' && f.properties.status === 'en_cours')).toBe(true);
+    const one = await json(`/ogc/collections/cls/items/${running[0]}`);
+    expect(one.properties).toMatchObject({ source_kind: 'reference', source_date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     const typed = await json('/ogc/collections/scheme/items?type=ASV');
     expect(typed.numberMatched).toBe(schemes.filter((s) => s.type === 'ASV').length);
   });
