@@ -1,6 +1,7 @@
 // The HTML face of the OGC API – Features service: the same answers as the JSON ones,
 // readable in a browser, in French, with links to navigate. Everything that comes from the
-// data (names, sources) is escaped. No script, no style sheet fetched: one inline style.
+// data (names, sources) is escaped. No script; one small style sheet served beside the
+// pages (/ogc/style.css), as the Content-Security-Policy allows no inline style.
 import type { Collection } from './catalogue.ts';
 
 export interface Link {
@@ -14,7 +15,8 @@ export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const STYLE = `body{font:16px/1.5 system-ui,sans-serif;color:#161616;max-width:72rem;margin:0 auto;padding:1rem 1.5rem}
+/** The pages' style sheet, served at /ogc/style.css. */
+export const STYLE = `body{font:16px/1.5 system-ui,sans-serif;color:#161616;max-width:72rem;margin:0 auto;padding:1rem 1.5rem}
 a{color:#000091}table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f0f0f0}nav{margin-bottom:1rem}.fictif{color:#b34000;font-weight:bold}.note{background:#f6f6f6;padding:.5rem 1rem}
 td.num{text-align:right;font-variant-numeric:tabular-nums}`;
@@ -32,7 +34,7 @@ function page(title: string, root: string, crumbs: [string, string][], body: str
   const nav = [[`${root}?f=html`, 'Accueil OGC'] as [string, string], ...crumbs].map(([h, t]) => a(h, t)).join(' › ');
   return `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} — Millefeuille, OGC API – Features</title><style>${STYLE}</style></head>
+<title>${escapeHtml(title)} — Millefeuille, OGC API – Features</title><link rel="stylesheet" href="${escapeHtml(root)}/style.css"></head>
 <body><nav aria-label="Fil d’Ariane">${nav}</nav><main><h1>${escapeHtml(title)}</h1>
 ${body}</main></body></html>`;
 }

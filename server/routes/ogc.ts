@@ -26,6 +26,7 @@ import {
   itemHtml,
   itemsHtml,
   landingHtml,
+  STYLE,
   type HtmlFeature,
   type Link,
 } from '../ogc/html.ts';
@@ -175,6 +176,10 @@ export function ogcRoutes(db: Db, catalogue: Catalogue): Router {
     ];
     if (html) send(res, HTML_TYPE, landingHtml(root, TITLE, DESCRIPTION, links));
     else send(res, JSON_TYPE, JSON.stringify({ title: TITLE, description: DESCRIPTION, links }));
+  });
+
+  router.get('/ogc/style.css', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600').type('text/css').send(STYLE);
   });
 
   router.get('/ogc/conformance', (req, res) => {

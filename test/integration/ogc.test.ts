@@ -226,6 +226,12 @@ describe.each(backends())('OGC API – Features on $name', (backend) => {
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
     expect(html).toContain('<html lang="fr">');
+    // styled by a sheet of its own: the Content-Security-Policy forbids inline styles
+    const sheet = /<link rel="stylesheet" href="([^"]+)">/.exec(html)![1]!;
+    const css = await fetch(sheet);
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+    expect(await css.text()).toContain('border-collapse');
+    expect(html).not.toContain('<style');
     expect(html).toMatch(/Objets 1 à \d+ sur \d+/);
     const apostrophe = [...currentCommunes.values()].find((c) => c.departement === '46' && c.nom.includes("'"))!;
     expect(apostrophe).toBeDefined();
