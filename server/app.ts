@@ -22,6 +22,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { JobRunner } from './jobs/runner.ts';
 import { layerRoutes } from './routes/layers.ts';
 import { loadRoutes } from './routes/load.ts';
+import { ogcRoutes } from './routes/ogc.ts';
 import { openDataRoutes } from './routes/open-data.ts';
 import { perimeterImportRoutes } from './routes/perimeter-import.ts';
 import { referentRoutes } from './routes/referents.ts';
@@ -34,8 +35,10 @@ import { registryEditor } from './registry/edit.ts';
 import { searchRoutes } from './routes/search.ts';
 import { territoryRoutes } from './routes/territories.ts';
 import { tileEndpoint, type TileEndpoint } from './routes/tiles.ts';
+import { tileJsonRoutes } from './routes/tilejson.ts';
 import { TileStore } from './tiles/store.ts';
 import { DataVersion, watchDataChanges } from './data-changes.ts';
+import { Catalogue } from './ogc/catalogue.ts';
 
 export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -93,6 +96,10 @@ export function createApp(
   // tiles first: the bulk of the traffic, and none of it needs a body or a session
   app.use(tileRoutes.middleware);
   app.use(express.json({ limit: '1mb' }), rejectBadStrings);
+
+  // GIS clients (QGIS, GDAL, MapLibre): TileJSON of each tile source, OGC API – Features
+  const catalogue = new Catalogue(db, () => version.current);
+  app.use(tileJsonRoutes(catalogue), ogcRoutes(db, catalogue));
 
   const changed = (layer: string) => version.changed(layer);
   const editor = registryEditor({ db, onSchemesChanged: () => changed('scheme') });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { liveTileUrl, normalizeTilesUrl, pmtilesUrl, tileEndpoint } from '../../client/src/lib/tileSources.ts';
+import { normalizeTilesUrl, pmtilesUrl, tileEndpoint, tileJsonUrl } from '../../client/src/lib/tileSources.ts';
 
 const origin = 'http://127.0.0.1:8080';
 
 describe('tile sources', () => {
-  it('builds live tile templates, several layers in one tile', () => {
-    expect(liveTileUrl(origin, ['commune'])).toBe('http://127.0.0.1:8080/tiles/commune/{z}/{x}/{y}.mvt');
-    expect(liveTileUrl(origin, ['region', 'departement'])).toBe('http://127.0.0.1:8080/tiles/%7Bregion%2Cdepartement%7D/{z}/{x}/{y}.mvt');
+  it('names the TileJSON of one source, several layers in braces', () => {
+    expect(tileJsonUrl(origin, ['commune'])).toBe('http://127.0.0.1:8080/tiles/commune.json');
+    expect(tileJsonUrl(origin, ['region', 'departement'])).toBe('http://127.0.0.1:8080/tiles/%7Bregion%2Cdepartement%7D.json');
   });
 
   it('makes the archives base URL absolute, without trailing slash', () => {
@@ -24,10 +24,9 @@ describe('tile sources', () => {
     expect(pmtilesUrl('https://cdn.example/tiles', 'base')).toBe('pmtiles://https://cdn.example/tiles/base.pmtiles');
   });
 
-  it('uses the live server by default', () => {
+  it('uses the live server by default, through its TileJSON (which gives the maxzoom)', () => {
     expect(tileEndpoint('base', ['region', 'departement'], { origin, tilesUrl: null })).toEqual({
-      tiles: ['http://127.0.0.1:8080/tiles/%7Bregion%2Cdepartement%7D/{z}/{x}/{y}.mvt'],
-      maxzoom: 14,
+      url: 'http://127.0.0.1:8080/tiles/%7Bregion%2Cdepartement%7D.json',
     });
   });
 
@@ -41,6 +40,6 @@ describe('tile sources', () => {
       url: 'pmtiles://https://cdn.example/tiles/commune.pmtiles',
       maxzoom: 10,
     });
-    expect(tileEndpoint('scheme', ['scheme'], o)).toEqual({ tiles: ['http://127.0.0.1:8080/tiles/scheme/{z}/{x}/{y}.mvt'], maxzoom: 14 });
+    expect(tileEndpoint('scheme', ['scheme'], o)).toEqual({ url: 'http://127.0.0.1:8080/tiles/scheme.json' });
   });
 });

@@ -1,4 +1,5 @@
-// Where the map's vector tiles come from: the live server (/tiles/…, the default), or
+// Where the map's vector tiles come from: the live server (/tiles/…, the default, read
+// through each source's TileJSON: tile URL, zooms, bounds and layers in one document), or
 // static PMTiles archives written by `npm run export:tiles` when /api/config gives a
 // `tilesUrl` (a base URL such as "/static-tiles" or "https://cdn.example/tiles"): one
 // archive per source, `<source>.pmtiles`, with tiles up to zoom 10 (MapLibre overzooms).
@@ -9,15 +10,13 @@
 
 /** Highest zoom of the exported archives (export:tiles --maxzoom, 10 by default). */
 export const PMTILES_MAXZOOM = 10;
-/** Highest zoom of the live server's tiles. */
-export const LIVE_MAXZOOM = 14;
 /** Sources always read from the live server, whatever the setting. */
 export const LIVE_ONLY_SOURCES = new Set(['scheme']);
 
-/** The live tile URL template of one or several API layers (several: one tile holds them all). */
-export function liveTileUrl(origin: string, layers: string[]): string {
+/** The TileJSON of one or several API layers, as served by the live server. */
+export function tileJsonUrl(origin: string, layers: string[]): string {
   const path = layers.length > 1 ? encodeURIComponent(`{${layers.join(',')}}`) : layers[0]!;
-  return `${origin}/tiles/${path}/{z}/{x}/{y}.mvt`;
+  return `${origin}/tiles/${path}.json`;
 }
 
 /** The archives' base URL as an absolute one, without a trailing slash (null: none set). */
@@ -35,13 +34,16 @@ export function pmtilesUrl(base: string, source: string): string {
   return `pmtiles://${base}/${encodeURIComponent(source)}.pmtiles`;
 }
 
-/** Where a vector source's tiles come from: a tile template or a PMTiles archive, and its maxzoom. */
+/**
+ * Where a vector source's tiles come from: the live server's TileJSON (which gives the
+ * maxzoom, bounds and layers), or a PMTiles archive and its maxzoom.
+ */
 export function tileEndpoint(
   source: string,
   layers: string[],
   o: { origin: string; tilesUrl: string | null },
-): { tiles: string[]; maxzoom: number } | { url: string; maxzoom: number } {
+): { url: string; maxzoom?: number } {
   const base = normalizeTilesUrl(o.tilesUrl, o.origin);
   if (base && !LIVE_ONLY_SOURCES.has(source)) return { url: pmtilesUrl(base, source), maxzoom: PMTILES_MAXZOOM };
-  return { tiles: [liveTileUrl(o.origin, layers)], maxzoom: LIVE_MAXZOOM };
+  return { url: tileJsonUrl(o.origin, layers) };
 }
