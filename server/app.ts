@@ -22,6 +22,7 @@ import { layerRoutes } from './routes/layers.ts';
 import { loadRoutes } from './routes/load.ts';
 import { openDataRoutes } from './routes/open-data.ts';
 import { perimeterImportRoutes } from './routes/perimeter-import.ts';
+import { perimeterVersionRoutes } from './routes/perimeter-versions.ts';
 import { referentRoutes } from './routes/referents.ts';
 import { registryTransferRoutes } from './routes/registry-transfer.ts';
 import { schemeRoutes } from './routes/schemes.ts';
@@ -108,6 +109,7 @@ export function createApp(
     referentRoutes(db, editor),
     registryTransferRoutes(db, editor),
     perimeterImportRoutes(db, changed),
+    perimeterVersionRoutes(db, changed),
     compareRoutes(db),
     gapRoutes(db, () => version.current),
     inventoryRoutes(db),

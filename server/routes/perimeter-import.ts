@@ -1,16 +1,20 @@
 // POST /api/perimeters/import?layer=cpts|secteur-psy-adulte|secteur-psy-enfant|other
-//   [&name=…][&dryRun=true][&region=84][&filename=secteurs.zip]
+//   [&name=…][&dryRun=true][&scope=departement:63|region:84|pays][&filename=secteurs.zip]
 // Upload of a perimeter file (CSV list of communes, GeoJSON, zipped shapefile) by a
-// planner or an administrator; the body is the file. Answers the import report; a
-// refused file answers 422 with the same report, and nothing is written.
+// planner or an administrator; the body is the file. The import replaces the layer's
+// units within its scope only (a planner: their région by default, never beyond it).
+// Answers the import report; a refused file answers 422 with the same report, and
+// nothing is written.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { importPerimeters, MAX_FILE_BYTES } from '../../geodata/perimeters/index.ts';
+import { importPerimeters, MAX_FILE_BYTES, parseScope, PerimeterImportError } from '../../geodata/perimeters/index.ts';
+import { describeScope, SCOPE_SYNTAX, type Scope } from '../../geodata/perimeters/scope.ts';
 import { requireUser } from '../auth/index.ts';
 import { can } from '../auth/permissions.ts';
+import { canTouchScope, SCOPE_FORBIDDEN } from '../auth/perimeter-scope.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 
@@ -27,6 +31,10 @@ const querySchema = z.object({
     .string()
     .regex(/^\d{2}$/, { message: 'code région à 2 chiffres' })
     .optional(),
+  scope: z
+    .string()
+    .regex(/^(pays|france|(departement|region):[0-9AB]{2,3})$/i, { message: `zone attendue : ${SCOPE_SYNTAX}` })
+    .optional(),
   filename: z
     .string()
     .max(120)
@@ -41,12 +49,31 @@ export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) =>
     if (!can(user, 'import-perimeters'))
       throw new HttpError(403, 'Seuls les planificateurs ARS et les administrateurs importent des périmètres.');
     const q = querySchema.parse(req.query);
+    // a planner imports within their région unless they name a smaller zone in it
+    const scopeText =
+      q.scope ?? (q.region ? `region:${q.region}` : user.role === 'planner' && user.region ? `region:${user.region}` : null);
+    if (!scopeText) throw new HttpError(400, `Zone d'import obligatoire (paramètre scope : ${SCOPE_SYNTAX}).`);
+    let scope: Scope;
+    try {
+      scope = parseScope(scopeText);
+      if (!canTouchScope(user, (await describeScope(db, scope)).region)) throw new HttpError(403, SCOPE_FORBIDDEN);
+    } catch (err) {
+      if (err instanceof PerimeterImportError) throw new HttpError(400, err.message);
+      throw err;
+    }
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new HttpError(400, 'Le fichier envoyé est vide.');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'millefeuille-upload-'));
     try {
       const file = path.join(dir, path.basename(q.filename));
       fs.writeFileSync(file, req.body);
-      const report = await importPerimeters(db, { layer: q.layer, name: q.name, dryRun: q.dryRun, region: q.region, file });
+      const report = await importPerimeters(db, {
+        layer: q.layer,
+        name: q.name,
+        dryRun: q.dryRun,
+        scope,
+        author: { id: user.id, name: user.name },
+        file,
+      });
       if (report.status === 'imported' && report.layer) onLayerChanged(report.layer.id);
       if (report.status === 'rejected') {
         throw new HttpError(422, `Import refusé, rien n’a été modifié : ${report.errors.join(' ; ')}`, { report });

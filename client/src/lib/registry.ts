@@ -1,6 +1,7 @@
 // The scheme registry from the client: the session (sign-in, CSRF token kept in memory),
 // scheme reads and edits (If-Match on the version read), history, referents and the
 // perimeter upload. Errors carry the server's French `detail` (and, for 422, its body).
+import type { PerimeterVersionOut } from '../../../contract/perimeter-versions.ts';
 import { ApiError } from './api.ts';
 
 export type Role = 'admin' | 'planner' | 'coordinator';
@@ -83,6 +84,8 @@ export interface ReferentGaps {
   };
 }
 
+export type { PerimeterVersionOut };
+
 export interface ImportReport {
   status: string;
   perimeters: number;
@@ -94,8 +97,14 @@ export interface ImportReport {
   outsideRegion: unknown[];
   warnings: unknown[];
   errors: unknown[];
-  /** Rows of the layer before the import (replaced by a real run). */
+  /** Units of the layer within the scope before the import (replaced by a real run). */
   replaced?: { perimeters: number; fictif: number } | null;
+  /** The zone whose units the import replaces. */
+  scope?: { kind: string; code: string | null; label: string } | null;
+  /** Units added, replaced and removed within the scope. */
+  changes?: Record<'added' | 'replaced' | 'removed', { code: string; name: string; fictif?: boolean }[]> | null;
+  /** Number of the version a real run recorded (to undo it). */
+  version?: number | null;
 }
 
 /** An API error with the problem body (e.g. unknownCodes of a 422, report of an import). */
@@ -257,12 +266,19 @@ export const registry = {
   referentGaps: (code: string) => call<ReferentGaps>('GET', `/api/schemes/${seg(code)}/referent-gaps`).then((r) => r.data),
   locate: (lon: number, lat: number) =>
     call<{ code: string; name: string }>('GET', `/api/locate?lon=${lon}&lat=${lat}`).then((r) => r.data),
-  importPerimeters: (file: File, o: { layer: string; name: string; dryRun: boolean; region: string | null }) => {
-    const q = new URLSearchParams({ layer: o.layer, dryRun: String(o.dryRun), filename: file.name });
+  importPerimeters: (file: File, o: { layer: string; name: string; dryRun: boolean; scope: string }) => {
+    const q = new URLSearchParams({ layer: o.layer, dryRun: String(o.dryRun), filename: file.name, scope: o.scope });
     if (o.name) q.set('name', o.name);
-    if (o.region) q.set('region', o.region);
     return call<{ report: ImportReport }>('POST', `/api/perimeters/import?${q.toString()}`, { raw: file }).then((r) => r.data.report);
   },
+  perimeterVersions: (layer: string) =>
+    call<{ versions: PerimeterVersionOut[] }>('GET', `/api/perimeters/versions?layer=${encodeURIComponent(layer)}`).then(
+      (r) => r.data.versions,
+    ),
+  undoPerimeterVersion: (id: number) =>
+    call<{ undone: { id: number; layer: string; removed: number; restored: number } }>('POST', `/api/perimeters/versions/${id}/undo`).then(
+      (r) => r.data.undone,
+    ),
 };
 
 export function referentGapsUrl(code: string, format: 'csv' | 'geojson'): string {
