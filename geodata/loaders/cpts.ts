@@ -11,7 +11,7 @@ import { rekey, type CogIndex } from '../cog.ts';
 import type { Decoupage } from '../decoupage.ts';
 import type { LayerReport, MembershipRow, PerimeterRow } from '../model.ts';
 import type { CsvTable } from '../readers/csv.ts';
-import { searchKey } from '../../server/search/normalize.ts';
+import { codeFromName } from '../perimeters/fields.ts';
 
 export const CPTS_PACA_SOURCE = "ARS Provence-Alpes-Côte d'Azur";
 export const CPTS_PACA_VINTAGE = 'listing ARS de janvier 2026';
@@ -19,10 +19,11 @@ export const CPTS_PACA_VINTAGE = 'listing ARS de janvier 2026';
 export const CPTS_PACA_REGION = '93';
 export const SHARED_NOTE = 'partage sans maille infra-communale : la part de la commune dans chaque CPTS est inconnue';
 
-/** "CPTS Aix Sainte Victoire" -> "PACA-CPTS-AIX-SAINTE-VICTOIRE" (stable, URL-safe). */
-export function cptsCode(name: string): string {
-  return `PACA-${searchKey(name).split(' ').filter(Boolean).join('-').toUpperCase()}`;
-}
+/**
+ * "CPTS Aix Sainte Victoire" -> "CPTS-AIX-SAINTE-VICTOIRE": the code an import of the same
+ * listing would give (codeFromName), so that an ARS re-importing it replaces these units.
+ */
+export const cptsCode = (name: string): string => codeFromName(name) ?? name;
 
 export function loadCptsPaca(
   table: CsvTable,
