@@ -133,7 +133,13 @@ export function territoryRoutes(db: Db): Router {
         .send(
           JSON.stringify({
             type: 'FeatureCollection',
-            properties: { layer: t.layer, code: t.code, name: t.name, fictif: t.fictif, ...(approximation ? { approche: approximation } : {}) },
+            properties: {
+              layer: t.layer,
+              code: t.code,
+              name: t.name,
+              fictif: t.fictif,
+              ...(approximation ? { approche: approximation } : {}),
+            },
             features: communes.map(({ geometry, ...props }) => ({
               type: 'Feature',
               properties: { ...props, ...(fictif ? { donnees: fictif } : {}) },

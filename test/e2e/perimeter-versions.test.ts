@@ -16,7 +16,8 @@ const VIEWPORT = { width: 1280, height: 900 };
 const PASSWORD = 'un mot de passe de test assez long';
 const PLANNER = 'planif-occitanie@e2e-versions.test';
 const FILE = 'cpts-lot-e2e.csv';
-const CSV = 'code_cpts;nom_cpts;insee\nE2E-46-A;CPTS e2e du Grand Cahors;46042\nE2E-46-A;CPTS e2e du Grand Cahors;46007\nE2E-46-B;CPTS e2e du Figeacois;46102\n';
+const CSV =
+  'code_cpts;nom_cpts;insee\nE2E-46-A;CPTS e2e du Grand Cahors;46042\nE2E-46-A;CPTS e2e du Grand Cahors;46007\nE2E-46-B;CPTS e2e du Figeacois;46102\n';
 
 let server: TestServer;
 let browser: Browser;
@@ -33,7 +34,14 @@ beforeAll(async () => {
   server = await startE2eServer();
   await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE '%@e2e-versions.test'`);
   const passwordHash = await hashPassword(PASSWORD);
-  await createUser(server.db, { email: PLANNER, name: 'Planificatrice Occitanie', role: 'planner', region: '76', passwordHash, schemes: [] });
+  await createUser(server.db, {
+    email: PLANNER,
+    name: 'Planificatrice Occitanie',
+    role: 'planner',
+    region: '76',
+    passwordHash,
+    schemes: [],
+  });
   browser = await launchChromium();
 }, 60_000);
 
@@ -78,7 +86,9 @@ describe('perimeter import with confirmation, then undo', () => {
 
     await page.getByRole('button', { name: 'Importer', exact: true }).click();
     const confirm = upload.locator('[data-field="confirm-counts"]');
-    expect(await confirm.textContent()).toMatch(new RegExp(`Lot \\(46\\).*2 ajouté\\(s\\), 0 remplacé\\(s\\),\\s*${examples} supprimé\\(s\\)`, 's'));
+    expect(await confirm.textContent()).toMatch(
+      new RegExp(`Lot \\(46\\).*2 ajouté\\(s\\), 0 remplacé\\(s\\),\\s*${examples} supprimé\\(s\\)`, 's'),
+    );
     await page.screenshot({ path: path.join(SHOTS, 'e2e-perimeter-confirm.png') });
     await page.getByRole('button', { name: 'Confirmer l’import' }).click();
     await expect.poll(() => upload.locator('[data-field="import-status"]').textContent()).toContain('Import effectué');

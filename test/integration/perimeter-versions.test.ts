@@ -41,8 +41,9 @@ describe.each(backends())('scoped, undoable perimeter imports on $name', (backen
   };
   const upload = (as: string, query: string, body: string) => call(as, 'POST', `/api/perimeters/import?${query}`, body);
   /** The raw answers of the API a visitor sees, as text. */
-  const answers = async (paths: string[]) =>
-    Promise.all(paths.map(async (p) => `${p}\n${await (await fetch(server.url + p)).text()}`));
+  const answers = async (paths: string[]) => Promise.all(paths.map(async (p) => `${p}\n${await (await get(p)).text()}`));
+  // a kept-alive socket may have been closed by the server during a long import: one retry
+  const get = (p: string) => fetch(server.url + p).catch(() => fetch(server.url + p));
 
   let puy: { code: string; name: string }[];
   // three CPTS for the Puy-de-Dôme, the third with a commune of the Allier (still mostly in 63)
@@ -114,9 +115,11 @@ describe.each(backends())('scoped, undoable perimeter imports on $name', (backen
       WHERE m.layer = p.layer AND m.code = p.code AND c.departement = '63')`;
     const beforeOutside = await dumpCpts(server, outside);
     const beforeAnswers = await answers(VISITOR_PATHS);
-    const examples63 = (await server.db.query<{ code: string; name: string }>(
-      `SELECT code, name FROM atlas.perimeter WHERE layer = 'cpts' AND code LIKE 'FICTIF-CPTS-63-%' ORDER BY code`,
-    )).map((u) => ({ ...u, fictif: true }));
+    const examples63 = (
+      await server.db.query<{ code: string; name: string }>(
+        `SELECT code, name FROM atlas.perimeter WHERE layer = 'cpts' AND code LIKE 'FICTIF-CPTS-63-%' ORDER BY code`,
+      )
+    ).map((u) => ({ ...u, fictif: true }));
     expect(examples63.length).toBeGreaterThan(5);
 
     // dry run: exactly what will change

@@ -425,7 +425,7 @@ describe.each(backends())('perimeter import on $name', (backend: Backend) => {
         ],
         { prj: PRJ_LAMBERT93_ESRI, encoding: 'latin1' },
       );
-      const report = await run({ layer: 'other', name: 'Test zonage shapefile', file: file('zonage.zip', zip) });
+      const report = await run({ layer: 'other', name: 'Test zonage shapefile', scope: PUY, file: file('zonage.zip', zip) });
       expect(report.status).toBe('imported');
       expect(report).toMatchObject({ format: 'shapefile', perimeters: 2, communesMatched: 5 });
       expect(report.source).toMatchObject({ projection: 'Lambert-93 (EPSG:2154)', 'encodage attributs': 'windows-1252' });
@@ -514,7 +514,7 @@ describe.each(backends())('perimeter import on $name', (backend: Backend) => {
     } finally {
       if (backend.name === 'pglite') db = await openBackend(backend);
     }
-  });
+  }, 240_000); // the embedded database is slow to open on a loaded machine
 });
 
 describe.each(backends())('example layers on $name', (backend: Backend) => {
@@ -675,5 +675,5 @@ describe.each(backends())('example layers on $name', (backend: Backend) => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 240_000); // the embedded database is slow to open on a loaded machine
 });

@@ -74,7 +74,11 @@ describe.each(backends())('real perimeters on $name', (backend) => {
 
     it('Nice, shared by three CPTS with no finer split: a member of each, part unknown, and the sheet says so', async () => {
       const inNice = await memberships('06088', 'cpts');
-      expect(inNice.map((m) => m.code).sort()).toEqual(['CPTS-NICE-CENTRE-NICE-EST', 'CPTS-NICE-NORD-ET-SES-COLLINES', 'CPTS-NICE-OUEST-VALLEE']);
+      expect(inNice.map((m) => m.code).sort()).toEqual([
+        'CPTS-NICE-CENTRE-NICE-EST',
+        'CPTS-NICE-NORD-ET-SES-COLLINES',
+        'CPTS-NICE-OUEST-VALLEE',
+      ]);
       expect(inNice.every((m) => m.share === null)).toBe(true);
       const sheet = await json('/api/territories/cpts/CPTS-NICE-OUEST-VALLEE');
       expect(sheet.attributes.note).toMatch(/partage sans maille infra-communale/);
@@ -161,11 +165,14 @@ describe.each(backends())('real perimeters on $name', (backend) => {
       expect(rows.find((r) => r.code === 'CR0281')).toBeUndefined();
       expect(rows.find((r) => r.code === 'PETR-GRAND-QUERCY')).toMatchObject({ approximation: null });
       const outlined = rows.filter((r) => r.code !== 'PETR-GRAND-QUERCY');
-      expect(outlined.every((r) => /^périmètre approché \(contour ANCT du contrat de ruralité, 20(16|17|18|19)\)$/.test(r.approximation ?? ''))).toBe(
-        true,
-      );
+      expect(
+        outlined.every((r) => /^périmètre approché \(contour ANCT du contrat de ruralité, 20(16|17|18|19)\)$/.test(r.approximation ?? '')),
+      ).toBe(true);
       // the source gives CR0306 and CR0383 to two PETR each: both kept, told apart
-      expect(rows.filter((r) => r.code.startsWith('CR0306')).map((r) => r.name)).toEqual(['PETR Marennes Oléron', 'PETR Ouest Charente - Cognac']);
+      expect(rows.filter((r) => r.code.startsWith('CR0306')).map((r) => r.name)).toEqual([
+        'PETR Marennes Oléron',
+        'PETR Ouest Charente - Cognac',
+      ]);
     });
 
     it('Cahors belongs to the PETR Grand Quercy of the 2025 list only', async () => {
