@@ -19,6 +19,9 @@ const FILE = 'cpts-lot-e2e.csv';
 const CSV =
   'code_cpts;nom_cpts;insee\nE2E-46-A;CPTS e2e du Grand Cahors;46042\nE2E-46-A;CPTS e2e du Grand Cahors;46007\nE2E-46-B;CPTS e2e du Figeacois;46102\n';
 
+/** The machine running the tests may be loaded: a real import takes seconds. */
+const SLOW = { timeout: 30_000 };
+
 let server: TestServer;
 let browser: Browser;
 const pageErrors: string[] = [];
@@ -77,7 +80,7 @@ describe('perimeter import with confirmation, then undo', () => {
     await upload.getByLabel('Zone remplacée').selectOption('departement:46');
     await upload.locator('input[type="file"]').setInputFiles({ name: FILE, mimeType: 'text/csv', buffer: Buffer.from(CSV) });
     await page.getByRole('button', { name: 'Vérifier (essai)' }).click();
-    await expect.poll(() => upload.locator('[data-field="import-status"]').textContent()).toContain('essai réussi');
+    await expect.poll(() => upload.locator('[data-field="import-status"]').textContent(), SLOW).toContain('essai réussi');
     const diff = upload.locator('[data-field="import-diff"]');
     expect(await diff.textContent()).toContain('Ajoutés : 2');
     expect(await diff.textContent()).toContain(`Supprimés : ${examples}`);
@@ -91,17 +94,17 @@ describe('perimeter import with confirmation, then undo', () => {
     );
     await page.screenshot({ path: path.join(SHOTS, 'e2e-perimeter-confirm.png') });
     await page.getByRole('button', { name: 'Confirmer l’import' }).click();
-    await expect.poll(() => upload.locator('[data-field="import-status"]').textContent()).toContain('Import effectué');
+    await expect.poll(() => upload.locator('[data-field="import-status"]').textContent(), SLOW).toContain('Import effectué');
     expect((await lotCpts()).map((u) => u.code)).toEqual(['E2E-46-A', 'E2E-46-B']);
 
     await page.getByText('Historique des imports de périmètres').click();
     const row = page.locator('details.versions tbody tr').first();
-    await expect.poll(() => row.textContent()).toContain(FILE);
+    await expect.poll(() => row.textContent(), SLOW).toContain(FILE);
     expect(await row.textContent()).toContain('Lot (46)');
     expect(await row.textContent()).toContain('Planificatrice Occitanie');
     await row.getByRole('button', { name: 'Annuler cet import' }).click();
     await row.getByRole('button', { name: 'Confirmer l’annulation' }).click();
-    await expect.poll(() => page.locator('[data-field="undo-status"]').textContent()).toContain(`${examples} rétabli(s)`);
+    await expect.poll(() => page.locator('[data-field="undo-status"]').textContent(), SLOW).toContain(`${examples} rétabli(s)`);
     expect(await row.textContent()).toContain('annulé');
     expect(await lotCpts()).toEqual(before);
     await page.locator('details.versions').scrollIntoViewIfNeeded();
