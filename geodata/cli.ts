@@ -1,25 +1,31 @@
 // `npm run import`: (re)imports the reference data into the configured database.
 // `npm run import -- perimeters --layer <couche> --file <fichier> [--dry-run] …`: imports
 // user perimeters (CPTS, psychiatric sectors, any zoning) from a CSV, GeoJSON or zipped
-// shapefile. `npm run import -- exemples`: regenerates the fictitious example layers.
+// shapefile, within a scope (département, région or country) and as a version that
+// `--undo <n>` restores; `--versions` lists them. `npm run import -- exemples`:
+// regenerates the fictitious example layers.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
 import { openDb, type Db } from '../server/db/db.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { ensureExampleLayers, formatExampleReport } from './examples/index.ts';
 import { formatReport, importReference } from './import.ts';
-import { formatPerimeterReport, importPerimeters, LAYER_CHOICES } from './perimeters/index.ts';
+import { formatPerimeterReport, importPerimeters, LAYER_CHOICES, parseScope, PerimeterImportError } from './perimeters/index.ts';
+import { listVersions, undoVersion } from './perimeters/versions.ts';
 
 const USAGE = `Usage :
   npm run import                                   import des données de référence
-  npm run import -- perimeters --layer <couche> --file <fichier> [options]
+  npm run import -- perimeters --layer <couche> --file <fichier> --scope <zone> [options]
       couches : ${LAYER_CHOICES.join(', ')}
+      --scope <zone>      departement:63, region:84 ou pays : seuls les périmètres de la
+                          couche situés dans cette zone sont remplacés
       --name <nom>        nom de la couche (obligatoire pour « other »)
       --dry-run           affiche le rapport sans rien écrire
-      --region <code>     signale les communes hors de cette région (code INSEE)
       --vintage <texte>   millésime affiché (par défaut : date de l'import)
       --licence <texte>   licence des données
       --code-field, --name-field, --commune-field <colonne>   colonnes à utiliser
+  npm run import -- perimeters --versions [--layer <id de couche>]   liste les imports
+  npm run import -- perimeters --undo <n>          annule l'import n (rétablit sa zone)
   npm run import -- exemples                       régénère les exemples fictifs (CPTS, secteurs)`;
 
 async function withDb(fn: (db: Db) => Promise<void>) {
@@ -55,14 +61,46 @@ class UsageError extends Error {}
 
 async function perimeterImport(args: string[]) {
   const { values } = parseUsage(args);
-  if (!values.layer || !values.file) throw new UsageError('--layer et --file sont obligatoires.');
+  if (values.versions) {
+    await withDb(async (db) => {
+      for (const v of await listVersions(db, values.layer ? { layer: values.layer } : {})) {
+        const c = v.changes;
+        console.log(
+          `n° ${v.id}  ${v.createdAt}  ${v.layer}  ${v.scope.label}  ${v.file}  par ${v.author}  +${c.added?.length ?? 0} ~${c.replaced?.length ?? 0} -${c.removed?.length ?? 0}${v.undoneAt ? `  annulé le ${v.undoneAt}` : ''}`,
+        );
+      }
+    });
+    return;
+  }
+  if (values.undo) {
+    const id = Number(values.undo);
+    if (!Number.isInteger(id) || id <= 0) throw new UsageError(`--undo attend un numéro d'import, pas « ${values.undo} ».`);
+    await withDb(async (db) => {
+      try {
+        const r = await undoVersion(db, id, 'ligne de commande');
+        console.log(`Import n° ${id} annulé (couche ${r.layer}) : ${r.removed} périmètres retirés, ${r.restored} rétablis.`);
+      } catch (err) {
+        if (!(err instanceof PerimeterImportError)) throw err;
+        console.error(err.message);
+        process.exitCode = 1;
+      }
+    });
+    return;
+  }
+  if (!values.layer || !values.file || !values.scope) throw new UsageError('--layer, --file et --scope sont obligatoires.');
+  let scope;
+  try {
+    scope = parseScope(values.scope);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   await withDb(async (db) => {
     const report = await importPerimeters(db, {
       layer: values.layer!,
       file: values.file!,
       name: values.name,
       dryRun: values['dry-run'],
-      region: values.region,
+      scope,
       vintage: values.vintage,
       licence: values.licence,
       codeField: values['code-field'],
@@ -90,7 +128,9 @@ function parsePerimeterArgs(args: string[]) {
       file: { type: 'string' },
       name: { type: 'string' },
       'dry-run': { type: 'boolean' },
-      region: { type: 'string' },
+      scope: { type: 'string' },
+      versions: { type: 'boolean' },
+      undo: { type: 'string' },
       vintage: { type: 'string' },
       licence: { type: 'string' },
       'code-field': { type: 'string' },

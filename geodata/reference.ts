@@ -4,8 +4,10 @@ import fs from 'node:fs';
 import { buildCogIndex, type Passage } from './cog.ts';
 import { loadDecoupage } from './decoupage.ts';
 import { administrativeLayers, communeAliases, loadCommunes } from './loaders/communes.ts';
+import { loadCptsPaca } from './loaders/cpts.ts';
 import { loadEpci } from './loaders/epci.ts';
 import { loadPetr, loadPnr } from './loaders/groupings.ts';
+import { loadPnrOutlines, loadPetrOutlines } from './loaders/outlines.ts';
 import { loadQpv } from './loaders/qpv.ts';
 import { loadSchemes } from './loaders/schemes.ts';
 import type { Dataset, MembershipRow } from './model.ts';
@@ -34,10 +36,13 @@ export function buildReferenceDataset(files: SourceFiles, progress: (step: strin
   const admin = administrativeLayers(communes, decoupage);
   const epci = loadEpci(readFeatureCollection(files.epci), decoupage, current);
 
-  progress('QPV, PNR, PETR');
+  progress('QPV, PNR, PETR, CPTS');
   const qpv = loadQpv(csv(files.qpv2024), readFeatureCollection(files.qpv2015), csv(files.qpv2015Indicators), cog);
   const pnr = loadPnr(csv(files.pnr), cog, '2021');
+  const pnrOutlines = loadPnrOutlines(readFeatureCollection(files.pnrOutlines), new Set(pnr.perimeters.map((p) => p.name)));
   const petr = loadPetr(csv(files.petr), epci.memberships);
+  const petrOutlines = loadPetrOutlines(readFeatureCollection(files.petrOutlines));
+  const cpts = loadCptsPaca(csv(files.cptsPaca), cog, decoupage);
 
   const memberships: MembershipRow[] = [
     ...admin.memberships,
@@ -45,6 +50,7 @@ export function buildReferenceDataset(files: SourceFiles, progress: (step: strin
     ...qpv.memberships,
     ...pnr.memberships,
     ...petr.memberships,
+    ...cpts.memberships,
   ];
   const index = new Map<string, MembershipRow[]>();
   for (const m of memberships) {
@@ -61,7 +67,17 @@ export function buildReferenceDataset(files: SourceFiles, progress: (step: strin
   return {
     communes,
     aliases,
-    perimeters: [...admin.perimeters, ...epci.perimeters, ...qpv.perimeters, ...pnr.perimeters, ...petr.perimeters, ...schemes.perimeters],
+    perimeters: [
+      ...admin.perimeters,
+      ...epci.perimeters,
+      ...qpv.perimeters,
+      ...pnr.perimeters,
+      ...pnrOutlines.perimeters,
+      ...petr.perimeters,
+      ...petrOutlines.perimeters,
+      ...cpts.perimeters,
+      ...schemes.perimeters,
+    ],
     memberships: [...memberships, ...schemes.memberships],
     schemes: schemes.schemes,
     report: {
@@ -71,8 +87,9 @@ export function buildReferenceDataset(files: SourceFiles, progress: (step: strin
       arrondissement: { rows: countLayer('arrondissement') },
       epci: epci.report,
       qpv: qpv.report,
-      pnr: pnr.report,
-      petr: petr.report,
+      pnr: { ...pnr.report, rows: pnr.report.rows + pnrOutlines.report.rows, warnings: pnrOutlines.report.warnings ?? [] },
+      petr: { ...petr.report, rows: petr.report.rows + petrOutlines.report.rows, warnings: petrOutlines.report.warnings ?? [] },
+      cpts: cpts.report,
       scheme: schemes.report,
     },
   };

@@ -1,6 +1,7 @@
 // Catalogue of the reference sources: where each file lives under GEODATA_DIR, and the
 // metadata of every layer the reference import builds (shown by GET /api/layers).
 import path from 'node:path';
+import { CPTS_PACA_REGION } from './loaders/cpts.ts';
 
 export const COG_VINTAGE = '2025';
 
@@ -14,7 +15,10 @@ export function sourceFiles(geodataDir: string) {
     qpv2015: f('qpv', 'qpv-2015-occitanie.geojson'),
     qpv2015Indicators: f('qpv', 'qpv-2015-occitanie-indicateurs.csv'),
     pnr: f('pnr', 'pnr-doubs-horloger-2021.csv'),
+    pnrOutlines: f('pnr', 'pnr-inpn-2020.geojson'),
     petr: f('petr', 'petr-grand-quercy.csv'),
+    petrOutlines: f('petr', 'petr-contrats-ruralite-2017.geojson'),
+    cptsPaca: f('cpts', 'cpts-paca-2026-01.csv'),
     schemes: f('demarches', 'demarches-territoriales-sante.csv'),
   };
 }
@@ -29,10 +33,18 @@ export interface LayerMeta {
   source: string;
   licence: string;
   fictif?: boolean;
+  /** Display order when not the position in REFERENCE_LAYERS (health layers come after). */
+  sort?: number;
 }
 
 const IGN = 'IGN – ADMIN EXPRESS COG CARTO 2025 ; @etalab/decoupage-administratif';
 const LO = 'Licence Ouverte 2.0';
+
+/**
+ * Layers the reference import fills only in part: it replaces their units within a
+ * région and keeps the others (imports of other régions, fictitious examples).
+ */
+export const PARTLY_REFERENCE_LAYERS: Record<string, { region: string }> = { cpts: { region: CPTS_PACA_REGION } };
 
 /** Layers built by the reference import, in display order. */
 export const REFERENCE_LAYERS: LayerMeta[] = [
@@ -45,17 +57,26 @@ export const REFERENCE_LAYERS: LayerMeta[] = [
     id: 'petr',
     name: 'PETR et Pays',
     kind: 'intercommunal',
-    vintage: '2025',
-    source: 'Fabrique Territoires Santé (2024), codes EPCI DGCL',
+    vintage: 'Grand Quercy : 2025 ; ailleurs : contours des contrats de ruralité 2016-2019 (périmètres approchés)',
+    source: 'Fabrique Territoires Santé (2024), codes EPCI DGCL ; ANCT (CGET), contrats de ruralité',
     licence: LO,
   },
   {
     id: 'pnr',
     name: 'Parcs naturels régionaux',
     kind: 'intercommunal',
-    vintage: 'décret du 4 septembre 2021, recodé COG 2025',
-    source: 'Journal officiel',
+    vintage: 'Doubs Horloger : décret du 4 septembre 2021, recodé COG 2025 ; autres parcs : contours INPN ≈ 2020 (périmètres approchés)',
+    source: 'Journal officiel ; MNHN – INPN',
     licence: LO,
+  },
+  {
+    id: 'cpts',
+    name: 'CPTS',
+    kind: 'sante',
+    vintage: "Provence-Alpes-Côte d'Azur : listing ARS de janvier 2026 ; ailleurs : fichiers importés ou exemples fictifs",
+    source: "ARS Provence-Alpes-Côte d'Azur ; autres régions : imports des ARS",
+    licence: 'liste administrative publique',
+    sort: 20,
   },
   {
     id: 'qpv',

@@ -5,7 +5,8 @@ import type { Queryable } from '../server/db/db.ts';
 import { materializeSchemes, seedRegistryIfEmpty } from '../server/registry/materialize.ts';
 import { searchKey } from '../server/search/normalize.ts';
 import type { Dataset } from './model.ts';
-import type { LayerMeta } from './sources.ts';
+import { OUTLINE_RULE } from './loaders/outlines.ts';
+import { PARTLY_REFERENCE_LAYERS, type LayerMeta } from './sources.ts';
 
 const TABLES = ['layer', 'commune', 'commune_alias', 'perimeter', 'membership'] as const;
 const BATCH = 1000;
@@ -35,6 +36,14 @@ const SQL = {
     SELECT x.layer, x.code, x.name, x.subtype, coalesce(x.attrs, '{}'::jsonb), coalesce(x.fictif, false), x.population, ${GEOM}, x.search_key
     FROM jsonb_to_recordset($1::jsonb) AS x(layer text, code text, name text, subtype text, attrs jsonb, fictif boolean,
       population double precision, geometry jsonb, search_key text)`,
+  // previous units of a partly-owned layer whose communes lie mostly outside the région
+  // the reference fills, and whose code the reference does not reuse
+  keepOutside: `INSERT INTO atlas_next.perimeter SELECT p.* FROM atlas.perimeter p
+    WHERE p.layer = $1
+      AND NOT EXISTS (SELECT 1 FROM atlas_next.perimeter n WHERE n.layer = p.layer AND n.code = p.code)
+      AND (SELECT count(*) FILTER (WHERE c.region = $2) * 2 < count(*) OR count(*) = 0
+           FROM atlas.membership m JOIN atlas.commune c ON c.code = m.commune
+           WHERE m.layer = p.layer AND m.code = p.code)`,
   membership: `INSERT INTO atlas_next.membership (layer, code, commune, share)
     SELECT layer, code, commune, share FROM jsonb_to_recordset($1::jsonb) AS x(layer text, code text, commune text, share double precision)
     ON CONFLICT (layer, code, commune) DO UPDATE SET share = greatest(atlas_next.membership.share, excluded.share)`,
@@ -56,7 +65,7 @@ const deriveSql = (schema: AtlasSchema) => ({
           FROM ${schema}.perimeter p
           JOIN ${schema}.commune c ON ST_Intersects(p.geom, c.geom)
           CROSS JOIN LATERAL (SELECT ST_Intersection(p.geom, c.geom) AS geom) i
-          WHERE p.layer = ANY($1::text[]) AND p.geom IS NOT NULL) o
+          WHERE p.layer = ANY($1::text[]) AND p.geom IS NOT NULL AND ($2::text[] IS NULL OR p.code = ANY($2::text[]))) o
     WHERE ST_Area(ig) >= 0.05 * ST_Area(pg) OR ST_Area(ig) >= 0.10 * ST_Area(cg)
     ON CONFLICT (layer, code, commune) DO UPDATE SET share = excluded.share`,
   unionGeometry: `UPDATE ${schema}.perimeter p SET geom = u.geom
@@ -78,6 +87,19 @@ const deriveSql = (schema: AtlasSchema) => ({
           WHERE $1::text IS NULL OR (m.layer = $1 AND m.code = ANY($2::text[]))
           GROUP BY m.layer, m.code) s
     WHERE p.layer = s.layer AND p.code = s.code`,
+  // Perimeters known by an outline only (national PNR and PETR, see loaders/outlines.ts):
+  // whole member communes when at least $2 of the commune's area lies inside; then the
+  // outline gives way to the union of those communes.
+  outlineMemberships: `INSERT INTO ${schema}.membership (layer, code, commune, share)
+    SELECT p.layer, p.code, c.code, 1
+    FROM ${schema}.perimeter p
+    JOIN ${schema}.commune c ON ST_Intersects(p.geom, c.geom)
+    WHERE p.layer = ANY($1::text[]) AND p.geom IS NOT NULL AND p.attrs->>'approximation' IS NOT NULL
+      AND (ST_CoveredBy(c.geom, p.geom)
+        OR ST_Area(ST_Intersection(p.geom, c.geom)::geography) >= $2 * ST_Area(c.geom::geography))
+    ON CONFLICT (layer, code, commune) DO NOTHING`,
+  dropOutlines: `UPDATE ${schema}.perimeter SET geom = NULL
+    WHERE layer = ANY($1::text[]) AND attrs->>'approximation' IS NOT NULL`,
   areaOnly: `UPDATE ${schema}.perimeter SET area_km2 = ST_Area(geom::geography) / 1e6
     WHERE area_km2 IS NULL AND geom IS NOT NULL AND ($1::text IS NULL OR (layer = $1 AND code = ANY($2::text[])))`,
 });
@@ -86,8 +108,8 @@ const deriveSql = (schema: AtlasSchema) => ({
  * Membership of contoured perimeters (QPV polygons, sectors drawn as polygons): the
  * communes each lies in and the part of each commune it covers.
  */
-export async function computePolygonMemberships(tx: Queryable, schema: AtlasSchema, layers: string[]) {
-  await tx.query(deriveSql(schema).polygonMemberships, [layers]);
+export async function computePolygonMemberships(tx: Queryable, schema: AtlasSchema, layers: string[], codes: string[] | null = null) {
+  await tx.query(deriveSql(schema).polygonMemberships, [layers, codes]);
 }
 
 /**
@@ -124,7 +146,7 @@ export async function writeDataset(tx: Queryable, data: Dataset, { layers, progr
   for (const t of TABLES) await tx.exec(`CREATE TABLE atlas_next.${t} (LIKE atlas.${t} INCLUDING ALL)`);
 
   progress(`écriture de ${data.communes.length} communes`);
-  await insertBatches(tx, SQL.layer, layers, (l) => ({ ...l, sort: layers.indexOf(l) }));
+  await insertBatches(tx, SQL.layer, layers, (l) => ({ ...l, sort: l.sort ?? layers.indexOf(l) }));
   await insertBatches(tx, SQL.commune, data.communes, (c) => ({ ...c, search_key: searchKey(c.name) }));
   await tx.query(deriveSql('atlas_next').communeArea);
   await insertBatches(tx, SQL.alias, data.aliases, (a) => ({ old_code: a.oldCode, code: a.code, kind: a.kind, name: a.name }));
@@ -147,6 +169,10 @@ export async function writeDataset(tx: Queryable, data: Dataset, { layers, progr
   await insertBatches(tx, SQL.membership, memberships, (m) => m);
   await materializeSchemes(tx, 'atlas_next', null);
   await computePolygonMemberships(tx, 'atlas_next', ['qpv']);
+  progress('communes des PNR et PETR connus par un contour');
+  const outlined = ['pnr', 'petr'];
+  await tx.query(deriveSql('atlas_next').outlineMemberships, [outlined, OUTLINE_RULE.minCommuneShare]);
+  await tx.query(deriveSql('atlas_next').dropOutlines, [outlined]);
 
   // Layers other imports own (CPTS, sectors…) survive a reference re-import.
   await tx.query(`INSERT INTO atlas_next.layer SELECT * FROM atlas.layer WHERE id <> ALL($1::text[])`, [owned]);
@@ -157,7 +183,19 @@ export async function writeDataset(tx: Queryable, data: Dataset, { layers, progr
     [owned],
   );
 
-  await derivePerimeters(tx, 'atlas_next', ['departement', 'arrondissement', 'region', 'petr', 'pnr'], progress);
+  // Layers the reference fills in one région only: the units of other régions survive.
+  for (const [layer, { region }] of Object.entries(PARTLY_REFERENCE_LAYERS)) {
+    await tx.query(SQL.keepOutside, [layer, region]);
+    await tx.query(
+      `INSERT INTO atlas_next.membership SELECT m.* FROM atlas.membership m
+      JOIN atlas_next.perimeter p ON p.layer = m.layer AND p.code = m.code
+      JOIN atlas_next.commune c ON c.code = m.commune
+      WHERE m.layer = $1 AND NOT EXISTS (SELECT 1 FROM atlas_next.membership n WHERE n.layer = $1 AND n.code = m.code)`,
+      [layer],
+    );
+  }
+
+  await derivePerimeters(tx, 'atlas_next', ['departement', 'arrondissement', 'region', 'petr', 'pnr', 'cpts'], progress);
 
   // running servers forget every tile and cached analysis once the transaction commits
   await tx.exec(`INSERT INTO public.data_change (layer) VALUES (NULL)`);

@@ -25,6 +25,7 @@ import { loadRoutes } from './routes/load.ts';
 import { ogcRoutes } from './routes/ogc.ts';
 import { openDataRoutes } from './routes/open-data.ts';
 import { perimeterImportRoutes } from './routes/perimeter-import.ts';
+import { perimeterVersionRoutes } from './routes/perimeter-versions.ts';
 import { referentRoutes } from './routes/referents.ts';
 import { registryTransferRoutes } from './routes/registry-transfer.ts';
 import { schemeRoutes } from './routes/schemes.ts';
@@ -120,6 +121,7 @@ export function createApp(
     referentRoutes(db, editor),
     registryTransferRoutes(db, editor, jobs),
     perimeterImportRoutes(db, changed, jobs),
+    perimeterVersionRoutes(db, changed),
     compareRoutes(db),
     gapRoutes(db, () => version.current),
     inventoryRoutes(db),

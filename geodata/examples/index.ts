@@ -14,13 +14,15 @@
 // Tolerances: a commune above the maximum (Lille, Clermont-Ferrand) stands alone; a
 // merged leftover may take a group up to 20 % over the maximum; Nord's enclave
 // (Boursies, Doignies, Mœuvres) joins the nearest group.
-// ensureExampleLayers regenerates a layer only when it holds no real (non-fictif) row:
-// an import of real perimeters deletes the layer's rows, examples included, and the
-// examples never come back over it.
+// ensureExampleLayers draws examples only in the example départements where the layer
+// has no real (non-fictif) unit — not a single real member commune: real data and
+// examples never share a département. A real import replaces the examples of its scope;
+// the examples never come back over real data.
 import type { Db, Queryable } from '../../server/db/db.ts';
 import { derivePerimeters } from '../write.ts';
 import { HEALTH_LAYERS } from '../perimeters/layers.ts';
-import { replaceLayer, type LayerRowMeta, type WritePlan } from '../perimeters/write.ts';
+import { withinScopeSql } from '../perimeters/scope.ts';
+import { replaceScope, type LayerRowMeta, type WritePlan } from '../perimeters/write.ts';
 import { partition, groupAdjacency, type Group, type Sizes, type Unit } from './partition.ts';
 
 export const EXAMPLE_DEPARTEMENTS = ['46', '63', '59'] as const;
@@ -43,6 +45,8 @@ const NAME_PREFIX: Record<ExampleLayerId, string> = {
 export interface ExampleLayerReport {
   id: string;
   status: 'generated' | 'real-data-kept' | 'no-communes';
+  /** Example départements left without examples because the layer has real data there. */
+  realDataIn: string[];
   perimeters: number;
   communes: number;
   /** Population of the smallest and largest example perimeter. */
@@ -166,48 +170,81 @@ function examplePlan(perimeters: ExamplePerimeter[]): WritePlan {
 }
 
 /**
- * (Re)generates the example rows of each example layer that holds no real data; leaves
- * a layer with real (non-fictif) perimeters untouched. One transaction for all layers.
+ * (Re)generates the examples of each example layer in the example départements where it
+ * has no real data, and removes examples from those where it has. One transaction.
  */
 export async function ensureExampleLayers(db: Db): Promise<ExampleReport> {
   const started = Date.now();
-  const real = await db.query<{ layer: string }>(
-    `SELECT DISTINCT layer FROM atlas.perimeter WHERE layer = ANY($1::text[]) AND NOT fictif`,
-    [EXAMPLE_LAYERS],
+  const real = await db.query<{ layer: string; departement: string }>(
+    `SELECT DISTINCT p.layer, c.departement
+     FROM atlas.perimeter p
+     JOIN atlas.membership m ON m.layer = p.layer AND m.code = p.code
+     JOIN atlas.commune c ON c.code = m.commune
+     WHERE p.layer = ANY($1::text[]) AND NOT p.fictif AND c.departement = ANY($2::text[])`,
+    [EXAMPLE_LAYERS, EXAMPLE_DEPARTEMENTS],
   );
-  const kept = new Set(real.map((r) => r.layer));
-  const todo = EXAMPLE_LAYERS.filter((l) => !kept.has(l));
+  const realIn = (id: string): string[] => EXAMPLE_DEPARTEMENTS.filter((d) => real.some((r) => r.layer === id && r.departement === d));
+  const todo = EXAMPLE_LAYERS.filter((id) => realIn(id).length < EXAMPLE_DEPARTEMENTS.length);
   const reports = new Map<string, ExampleLayerReport>(
-    [...kept].map((id) => [id, { id, status: 'real-data-kept', perimeters: 0, communes: 0, population: null }]),
+    EXAMPLE_LAYERS.filter((id) => !todo.includes(id)).map((id) => [
+      id,
+      { id, status: 'real-data-kept', perimeters: 0, communes: 0, population: null, realDataIn: realIn(id) },
+    ]),
   );
   const communes = todo.length ? await loadCommunes(db) : [];
   if (todo.length && communes.length === 0) {
-    for (const id of todo) reports.set(id, { id, status: 'no-communes', perimeters: 0, communes: 0, population: null });
-  } else if (todo.length) {
-    const examples = buildExamples(communes, await loadAdjacency(db, EXAMPLE_DEPARTEMENTS));
-    await db.transaction(async (tx) => {
-      for (const id of todo) {
-        const layer = HEALTH_LAYERS[id];
-        const meta: LayerRowMeta = {
-          ...layer,
-          vintage: 'exemple fictif (COG actuel)',
-          source: 'Millefeuille : exemples fictifs générés (geodata/examples), départements 46, 63 et 59',
-          licence: 'Licence Ouverte 2.0',
-          fictif: true,
-        };
-        await replaceLayer(tx, meta, examplePlan(examples[id]), { derive: false });
-        const pops = examples[id].map((p) => p.population);
-        reports.set(id, {
-          id,
-          status: 'generated',
-          perimeters: examples[id].length,
-          communes: examples[id].reduce((n, p) => n + p.communes.length, 0),
-          population: { min: Math.min(...pops), max: Math.max(...pops) },
-        });
-      }
-      await derivePerimeters(tx, 'atlas', todo);
-    });
+    for (const id of todo) reports.set(id, { id, status: 'no-communes', perimeters: 0, communes: 0, population: null, realDataIn: [] });
+    return { durationMs: Date.now() - started, layers: EXAMPLE_LAYERS.map((id) => reports.get(id)!) };
   }
+  const examples = todo.length ? buildExamples(communes, await loadAdjacency(db, EXAMPLE_DEPARTEMENTS)) : null;
+  await db.transaction(async (tx) => {
+    for (const id of EXAMPLE_LAYERS) {
+      // examples left in a département that now has real data go
+      for (const dep of realIn(id)) {
+        await tx.query(
+          `DELETE FROM atlas.membership m USING atlas.perimeter p
+           WHERE m.layer = p.layer AND m.code = p.code AND p.layer = $1 AND p.fictif AND ${withinScopeSql('2', '3')}`,
+          [id, 'departement', dep],
+        );
+        await tx.query(
+          `DELETE FROM atlas.perimeter p WHERE p.layer = $1 AND p.fictif AND NOT EXISTS
+          (SELECT 1 FROM atlas.membership m WHERE m.layer = p.layer AND m.code = p.code)`,
+          [id],
+        );
+      }
+    }
+    for (const id of todo) {
+      const layer = HEALTH_LAYERS[id];
+      const meta: LayerRowMeta = {
+        ...layer,
+        vintage: 'exemple fictif (COG actuel)',
+        source: 'Millefeuille : exemples fictifs générés (geodata/examples), départements 46, 63 et 59',
+        licence: 'Licence Ouverte 2.0',
+        fictif: true,
+      };
+      const skip = realIn(id);
+      const list = examples![id].filter((p) => !skip.includes(p.departement));
+      for (const dep of EXAMPLE_DEPARTEMENTS.filter((d) => !skip.includes(d))) {
+        await replaceScope(
+          tx,
+          meta,
+          examplePlan(list.filter((p) => p.departement === dep)),
+          { kind: 'departement', code: dep },
+          { derive: false },
+        );
+      }
+      const pops = list.map((p) => p.population);
+      reports.set(id, {
+        id,
+        status: 'generated',
+        perimeters: list.length,
+        communes: list.reduce((n, p) => n + p.communes.length, 0),
+        population: { min: Math.min(...pops), max: Math.max(...pops) },
+        realDataIn: skip,
+      });
+    }
+    if (todo.length) await derivePerimeters(tx, 'atlas', todo);
+  });
   return { durationMs: Date.now() - started, layers: EXAMPLE_LAYERS.map((id) => reports.get(id)!) };
 }
 
@@ -216,7 +253,7 @@ export function formatExampleReport(r: ExampleReport): string {
   const lines = [`Exemples fictifs (départements ${EXAMPLE_DEPARTEMENTS.join(', ')}) en ${(r.durationMs / 1000).toFixed(1)} s`];
   for (const l of r.layers) {
     const text = {
-      generated: `${l.perimeters} périmètres, ${fmt(l.communes)} communes, de ${fmt(l.population?.min ?? 0)} à ${fmt(l.population?.max ?? 0)} habitants`,
+      generated: `${l.perimeters} périmètres, ${fmt(l.communes)} communes, de ${fmt(l.population?.min ?? 0)} à ${fmt(l.population?.max ?? 0)} habitants${l.realDataIn.length ? ` (aucun dans ${l.realDataIn.join(', ')} : données réelles)` : ''}`,
       'real-data-kept': 'données réelles présentes : exemples non générés',
       'no-communes': "aucune commune chargée : lancez d'abord l'import de référence",
     }[l.status];

@@ -1,8 +1,10 @@
 // Import of user perimeters (CPTS, psychiatric sectors, any zoning) from a CSV list of
 // communes, a GeoJSON or a zipped shapefile: size check, reading, planning against the
-// COG held in the database, then one transaction that replaces the layer. A dry run
-// goes through the same transaction and rolls it back, so its report is exactly what a
-// real run would write. Problems of the file come back as a 'rejected' report.
+// COG held in the database, then one transaction that replaces the layer's units within
+// the import's scope (a département, a région or the country) and records the import as
+// a version that can be undone (versions.ts). A dry run goes through the same
+// transaction and rolls it back, so its report — units added, replaced, removed — is
+// exactly what a real run would write. Problems of the file come back as a 'rejected' report.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db, Queryable } from '../../server/db/db.ts';
@@ -16,11 +18,14 @@ import { listFromTable, readListTable } from './read-list.ts';
 import { readShapefileZip } from './read-shapefile.ts';
 import { emptyImportReport, type PerimeterImportReport } from './report.ts';
 import type { CommuneInfo, PerimeterInput } from './types.ts';
-import { replaceLayer, type LayerRowMeta } from './write.ts';
+import { describeScope, type Scope } from './scope.ts';
+import { closeVersion, openVersion, snapshotUnits, type VersionAuthor } from './versions.ts';
+import { replaceScope, type LayerRowMeta } from './write.ts';
 
 export { PerimeterImportError } from './errors.ts';
 export { HEALTH_LAYERS, LAYER_CHOICES, otherLayerId, resolvePerimeterLayer } from './layers.ts';
 export { formatPerimeterReport, type PerimeterImportReport } from './report.ts';
+export { formatScope, parseScope, type Scope } from './scope.ts';
 
 // Files larger than MAX_FILE_BYTES are refused before being read (every limit: geodata/readers/limits.ts).
 export { MAX_FILE_BYTES };
@@ -32,8 +37,10 @@ export interface PerimeterImportOptions {
   /** Display name of an "other" layer (its id is derived from it). */
   name?: string | undefined;
   dryRun?: boolean | undefined;
-  /** INSEE région code: member communes elsewhere are reported. */
-  region?: string | undefined;
+  /** The units of the layer this import replaces: those lying within the scope. */
+  scope: Scope;
+  /** Who imports (recorded in the version); the command line by default. */
+  author?: VersionAuthor | undefined;
   vintage?: string | undefined;
   licence?: string | undefined;
   codeField?: string | undefined;
@@ -129,7 +136,7 @@ async function readInput(
 }
 
 class DryRunRollback extends Error {
-  constructor(readonly result: Awaited<ReturnType<typeof replaceLayer>>) {
+  constructor(readonly result: Awaited<ReturnType<typeof replaceScope>>) {
     super('dry run');
   }
 }
@@ -141,11 +148,13 @@ export async function importPerimeters(db: Db, options: PerimeterImportOptions):
     const { layer, warnings } = resolvePerimeterLayer(options.layer, options.name);
     report.layer = { id: layer.id, name: layer.name };
     const size = checkFile(options.file, options.maxBytes ?? MAX_FILE_BYTES);
-    const region = options.region?.trim() || undefined;
+    const scope = await describeScope(db, options.scope);
+    report.scope = { kind: scope.kind, code: scope.code, label: scope.label };
     let cogContext: Awaited<ReturnType<typeof loadCogContext>> | undefined;
     const loadCog = async () => (cogContext ??= await loadCogContext(db));
     const { format, input } = await readInput(options.file, options, size, async () => (await loadCog()).cog);
-    const ctx = { ...(await loadCog()), region };
+    // member communes outside the scope's région are reported
+    const ctx = { ...(await loadCog()), region: scope.region ?? undefined };
     report.format = format;
     report.source =
       input.format === 'csv'
@@ -176,11 +185,28 @@ export async function importPerimeters(db: Db, options: PerimeterImportOptions):
       licence: options.licence?.trim() || 'non précisée',
       fictif: false,
     };
-    let result: Awaited<ReturnType<typeof replaceLayer>>;
+    const today = new Date().toISOString().slice(0, 10);
+    const author = options.author ?? { id: null, name: 'ligne de commande' };
+    // each unit says where it comes from: the layer may mix several sources
+    const provenance = { fichier: report.file, date: today, par: author.name, millesime: meta.vintage, licence: meta.licence };
+    const stamped = { ...plan, perimeters: plan.perimeters.map((p) => ({ ...p, attrs: { ...p.attrs, import: provenance } })) };
+    let result: Awaited<ReturnType<typeof replaceScope>>;
     try {
       result = await db.transaction(async (tx) => {
-        const r = await replaceLayer(tx, meta, plan);
+        const version = await openVersion(tx, layer.id, scope, report.file, author);
+        const r = await replaceScope(tx, meta, stamped, options.scope, {
+          beforeDelete: (codes) => snapshotUnits(tx, version, layer.id, codes),
+        });
+        const changes = {
+          ...r.changes,
+          rekeyed: report.rekeyed.length,
+          unknown: report.unknown.length,
+          perimeters: r.perimeters,
+          memberships: r.memberships.length,
+        };
+        await closeVersion(tx, version, changes, [...new Set(r.memberships.map((m) => m.code))].sort());
         if (options.dryRun) throw new DryRunRollback(r);
+        report.version = version;
         return r;
       });
     } catch (err) {
@@ -188,6 +214,7 @@ export async function importPerimeters(db: Db, options: PerimeterImportOptions):
       result = err.result;
     }
     report.replaced = result.previous;
+    report.changes = result.changes;
     report.invalidGeometries = result.invalid;
     report.perimeters = result.perimeters;
     if (plan.kind === 'polygons') {

@@ -1,6 +1,8 @@
 // The report of a perimeter import (dry run, real run or refusal) and its French text
 // for the CLI.
 import { emptyReport, type PlanReport } from './plan.ts';
+import type { ScopeInfo } from './scope.ts';
+import type { UnitChanges, UnitRef } from './write.ts';
 
 export interface PerimeterImportReport extends PlanReport {
   status: 'imported' | 'dry-run' | 'rejected';
@@ -11,8 +13,14 @@ export interface PerimeterImportReport extends PlanReport {
   source: Record<string, string | null>;
   /** Fatal problems: when not empty, nothing was written. */
   errors: string[];
-  /** Rows of the layer before the import (deleted by a real run). */
+  /** Units of the layer within the scope before the import (deleted by a real run). */
   replaced: { perimeters: number; fictif: number } | null;
+  /** The units of the layer this import replaces: those within this scope. */
+  scope: Pick<ScopeInfo, 'kind' | 'code' | 'label'> | null;
+  /** Units added, replaced and removed within the scope (by a real run, or by it if confirmed). */
+  changes: UnitChanges | null;
+  /** Number of the version recorded by a real run (to undo it). */
+  version: number | null;
   durationMs: number;
 }
 
@@ -25,6 +33,9 @@ export function emptyImportReport(file: string): PerimeterImportReport {
     source: {},
     errors: [],
     replaced: null,
+    scope: null,
+    changes: null,
+    version: null,
     durationMs: 0,
     ...emptyReport(0, [], []),
   };
@@ -79,11 +90,21 @@ export function formatPerimeterReport(r: PerimeterImportReport): string {
     );
   }
   for (const w of r.warnings) lines.push(`  attention : ${w}`);
+  if (r.scope) lines.push(`  zone d'import : ${r.scope.label} (les périmètres hors de cette zone ne sont pas touchés)`);
   if (r.replaced && r.status !== 'rejected') {
     const verb = r.status === 'imported' ? 'remplacés' : 'seraient remplacés';
     lines.push(
-      `  périmètres précédents ${verb} : ${r.replaced.perimeters}${r.replaced.fictif ? ` (dont ${r.replaced.fictif} exemples fictifs)` : ''}`,
+      `  périmètres de la zone ${verb} : ${r.replaced.perimeters}${r.replaced.fictif ? ` (dont ${r.replaced.fictif} exemples fictifs)` : ''}`,
     );
   }
+  if (r.changes && r.status !== 'rejected') {
+    const c = r.changes;
+    const units = (u: UnitRef[]) => list(u.map((x) => `${x.name} (${x.code})`));
+    const dry = r.status === 'dry-run';
+    lines.push(`  ${dry ? 'ajouterait' : 'ajoutés'} : ${c.added.length}${c.added.length ? ` — ${units(c.added)}` : ''}`);
+    lines.push(`  ${dry ? 'remplacerait' : 'remplacés'} : ${c.replaced.length}${c.replaced.length ? ` — ${units(c.replaced)}` : ''}`);
+    lines.push(`  ${dry ? 'supprimerait' : 'supprimés'} : ${c.removed.length}${c.removed.length ? ` — ${units(c.removed)}` : ''}`);
+  }
+  if (r.version) lines.push(`  version n° ${r.version} : annulable (npm run import -- perimeters --undo ${r.version})`);
   return lines.join('\n');
 }

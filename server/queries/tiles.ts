@@ -7,6 +7,8 @@ export interface TileFeatureRow {
   name: string;
   type: string | null;
   fictif: boolean;
+  /** "périmètre approché (…)" for perimeters derived from an outline (national PNR, PETR). */
+  approximation: string | null;
   population: number | null;
   geometry: string;
   label: string;
@@ -15,13 +17,13 @@ export interface TileFeatureRow {
 export async function layerFeatures(db: Queryable, layer: string): Promise<TileFeatureRow[]> {
   if (layer === 'commune') {
     return db.query<TileFeatureRow>(
-      `SELECT code, name, NULL::text AS type, false AS fictif, population::float8 AS population,
+      `SELECT code, name, NULL::text AS type, false AS fictif, NULL::text AS approximation, population::float8 AS population,
          ST_AsGeoJSON(geom, 5) AS geometry, ST_AsGeoJSON(ST_PointOnSurface(geom), 5) AS label
        FROM atlas.commune WHERE geom IS NOT NULL ORDER BY code`,
     );
   }
   return db.query<TileFeatureRow>(
-    `SELECT code, name, subtype AS type, fictif, population,
+    `SELECT code, name, subtype AS type, fictif, attrs->>'approximation' AS approximation, population,
        ST_AsGeoJSON(geom, 5) AS geometry, ST_AsGeoJSON(ST_PointOnSurface(geom), 5) AS label
      FROM atlas.perimeter WHERE layer = $1 AND geom IS NOT NULL ORDER BY code`,
     [layer],

@@ -1,17 +1,27 @@
 // POST /api/perimeters/import?layer=cpts|secteur-psy-adulte|secteur-psy-enfant|other
-//   [&name=…][&dryRun=true][&region=84][&filename=secteurs.zip]
+//   [&name=…][&dryRun=true][&scope=departement:63|region:84|pays][&filename=secteurs.zip]
 // Upload of a perimeter file (CSV list of communes, GeoJSON, zipped shapefile) by a
-// planner or an administrator; the body is the file. The import runs as a job (202 +
-// Location: /api/jobs/:id, see contract/jobs.ts), one per layer at a time; the job ends
-// with the import report, or fails with a 422 and the same report: nothing is written.
+// planner or an administrator; the body is the file. The import replaces the layer's
+// units within its scope only (a planner: their région by default, never beyond it).
+// It runs as a job (202 + Location: /api/jobs/:id, see contract/jobs.ts), one per layer
+// and scope at a time; the job ends with the import report, or fails with a 422 and the
+// same report: nothing is written.
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { importPerimeters, MAX_FILE_BYTES, PerimeterImportError, resolvePerimeterLayer } from '../../geodata/perimeters/index.ts';
+import {
+  importPerimeters,
+  MAX_FILE_BYTES,
+  parseScope,
+  PerimeterImportError,
+  resolvePerimeterLayer,
+} from '../../geodata/perimeters/index.ts';
+import { describeScope, SCOPE_SYNTAX, type Scope } from '../../geodata/perimeters/scope.ts';
 import { toJob } from './jobs.ts';
 import { requireUser } from '../auth/index.ts';
 import { can } from '../auth/permissions.ts';
+import { canTouchScope, SCOPE_FORBIDDEN } from '../auth/perimeter-scope.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 import { makeUploadDir } from '../jobs/cleanup.ts';
@@ -29,6 +39,10 @@ const querySchema = z.object({
   region: z
     .string()
     .regex(/^\d{2}$/, { message: 'code région à 2 chiffres' })
+    .optional(),
+  scope: z
+    .string()
+    .regex(/^(pays|france|(departement|region):[0-9AB]{2,3})$/i, { message: `zone attendue : ${SCOPE_SYNTAX}` })
     .optional(),
   filename: z
     .string()
@@ -54,6 +68,18 @@ export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) =>
     if (!can(user, 'import-perimeters'))
       throw new HttpError(403, 'Seuls les planificateurs ARS et les administrateurs importent des périmètres.');
     const q = querySchema.parse(req.query);
+    // a planner imports within their région unless they name a smaller zone in it
+    const scopeText =
+      q.scope ?? (q.region ? `region:${q.region}` : user.role === 'planner' && user.region ? `region:${user.region}` : null);
+    if (!scopeText) throw new HttpError(400, `Zone d'import obligatoire (paramètre scope : ${SCOPE_SYNTAX}).`);
+    let scope: Scope;
+    try {
+      scope = parseScope(scopeText);
+      if (!canTouchScope(user, (await describeScope(db, scope)).region)) throw new HttpError(403, SCOPE_FORBIDDEN);
+    } catch (err) {
+      if (err instanceof PerimeterImportError) throw new HttpError(400, err.message);
+      throw err;
+    }
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new HttpError(400, 'Le fichier envoyé est vide.');
     const layer = layerOf(q.layer, q.name);
     const dir = makeUploadDir();
@@ -63,20 +89,30 @@ export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) =>
     try {
       fs.writeFileSync(file, req.body);
       // a dry run writes nothing: it does not hold the layer
-      const scope = q.dryRun ? null : `perimeters:${layer.id}`;
-      job = await jobs.submit({ kind: 'perimeters', scope, scopeLabel: `de la couche « ${layer.name} »`, user }, async (progress) => {
-        try {
-          progress('lecture du fichier et calcul des appartenances');
-          const report = await importPerimeters(db, { layer: q.layer, name: q.name, dryRun: q.dryRun, region: q.region, file });
-          if (report.status === 'imported' && report.layer) onLayerChanged(report.layer.id);
-          if (report.status === 'rejected') {
-            throw new HttpError(422, `Import refusé, rien n’a été modifié : ${report.errors.join(' ; ')}`, { report });
+      const jobScope = q.dryRun ? null : `perimeters:${layer.id}:${scopeText}`;
+      job = await jobs.submit(
+        { kind: 'perimeters', scope: jobScope, scopeLabel: `de la couche « ${layer.name} » dans cette zone`, user },
+        async (progress) => {
+          try {
+            progress('lecture du fichier et calcul des appartenances');
+            const report = await importPerimeters(db, {
+              layer: q.layer,
+              name: q.name,
+              dryRun: q.dryRun,
+              scope,
+              author: { id: user.id, name: user.name },
+              file,
+            });
+            if (report.status === 'imported' && report.layer) onLayerChanged(report.layer.id);
+            if (report.status === 'rejected') {
+              throw new HttpError(422, `Import refusé, rien n’a été modifié : ${report.errors.join(' ; ')}`, { report });
+            }
+            return report;
+          } finally {
+            remove();
           }
-          return report;
-        } finally {
-          remove();
-        }
-      });
+        },
+      );
     } catch (err) {
       remove();
       throw err;

@@ -107,7 +107,9 @@ export function territoryRoutes(db: Db): Router {
     const t = r.territory!;
     const communes = await memberCommunes(db, t.layer, t.code, format === 'geojson');
     const filename = `communes-${t.layer}-${t.code}`.replace(/[^A-Za-z0-9._-]/g, '_');
-    const fictif = t.fictif ? 'exemple fictif' : null;
+    // what the data is, in the exports: an example, an approximate perimeter, or real
+    const approximation = typeof t.attrs.approximation === 'string' ? t.attrs.approximation : null;
+    const fictif = t.fictif ? 'exemple fictif' : approximation;
     if (format === 'csv') {
       const csv = toCsv(
         [
@@ -131,7 +133,13 @@ export function territoryRoutes(db: Db): Router {
         .send(
           JSON.stringify({
             type: 'FeatureCollection',
-            properties: { layer: t.layer, code: t.code, name: t.name, fictif: t.fictif },
+            properties: {
+              layer: t.layer,
+              code: t.code,
+              name: t.name,
+              fictif: t.fictif,
+              ...(approximation ? { approche: approximation } : {}),
+            },
             features: communes.map(({ geometry, ...props }) => ({
               type: 'Feature',
               properties: { ...props, ...(fictif ? { donnees: fictif } : {}) },

@@ -137,6 +137,7 @@ export class LayerIndex {
           name: r.name,
           ...(r.type ? { type: r.type } : {}),
           ...(r.fictif ? { fictif: true } : {}),
+          ...(r.approximation ? { approche: r.approximation } : {}),
           population: Math.round(r.population ?? 0),
           minzoom: labelMinZoom(layer, r.population ?? 0),
         },

@@ -42,7 +42,7 @@ describe.each(backends())('imports made outside the server, on $name', (backend)
   const importCodes = async (code: string) => {
     const file = path.join(dir, `${code}.csv`);
     fs.writeFileSync(file, `code;nom;insee\n${code};Périmètre ${code};46042\n`);
-    const report = await importPerimeters(server.db, { layer: 'other', name: NAME, file });
+    const report = await importPerimeters(server.db, { layer: 'other', name: NAME, file, scope: { kind: 'departement', code: '46' } });
     expect(report.status, report.errors.join('\n')).toBe('imported');
     return report.layer!.id;
   };

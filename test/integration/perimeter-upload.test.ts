@@ -1,7 +1,8 @@
 // Upload of a perimeter file through the API: roles, dry run, refusal, real import
-// replacing the fictitious examples, and the tiles following.
+// replacing the fictitious examples of its zone (the planner's région by default) and
+// nothing else, and the tiles following. The import is undone afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureExampleLayers } from '../../geodata/examples/index.ts';
+import { undoVersion } from '../../geodata/perimeters/versions.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
@@ -15,6 +16,7 @@ const CSV =
 
 describe.each(backends())('perimeter upload on $name', (backend) => {
   let server: TestServer;
+  let version: number | null = null;
   const cookies = new Map<string, { cookie: string; csrf: string }>();
   const upload = (as: string | null, query: string, body: string) => {
     const s = as ? cookies.get(as) : undefined;
@@ -26,8 +28,9 @@ describe.each(backends())('perimeter upload on $name', (backend) => {
   };
   const cptsCount = async () =>
     (
-      await server.db.query<{ n: number; fictif: number }>(
-        `SELECT count(*)::int AS n, count(*) FILTER (WHERE fictif)::int AS fictif FROM atlas.perimeter WHERE layer = 'cpts'`,
+      await server.db.query<{ n: number; fictif: number; lot: number }>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE fictif)::int AS fictif,
+           count(*) FILTER (WHERE code LIKE 'FICTIF-CPTS-46-%')::int AS lot FROM atlas.perimeter WHERE layer = 'cpts'`,
       )
     )[0]!;
 
@@ -51,9 +54,7 @@ describe.each(backends())('perimeter upload on $name', (backend) => {
 
   afterAll(async () => {
     if (!server) return;
-    await server.db.query(`DELETE FROM atlas.membership WHERE layer = 'cpts'`);
-    await server.db.query(`DELETE FROM atlas.perimeter WHERE layer = 'cpts'`);
-    await ensureExampleLayers(server.db);
+    if (version) await undoVersion(server.db, version, 'nettoyage des tests');
     await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE $1`, [`%${DOMAIN}`]);
     await server.close();
   });
@@ -88,15 +89,21 @@ describe.each(backends())('perimeter upload on $name', (backend) => {
     expect((await upload('planner', 'layer=planete', CSV)).status).toBe(400);
   });
 
-  it('replaces the fictitious examples with the real file, tiles included', async () => {
+  it('replaces the fictitious examples of its région with the real file, tiles included', async () => {
     const tile = `${server.url}/tiles/cpts/8/129/92.mvt`;
     const etagBefore = (await fetch(tile)).headers.get('etag');
+    const before = await cptsCount();
+    expect(before.lot).toBeGreaterThan(0);
+    // no zone given: a planner imports within their région (Occitanie)
     const res = await upload('planner', 'layer=cpts&filename=cpts.csv', CSV);
     expect(res.headers.get('location')).toMatch(/^\/api\/jobs\/[0-9a-f-]{36}$/);
     const job = await finishedJob(server.url, res, { cookie: cookies.get('planner')!.cookie });
-    expect(job).toMatchObject({ scope: 'perimeters:cpts', status: 'succeeded', step: 'terminé' });
-    expect((job.report as any).status).toBe('imported');
-    expect(await cptsCount()).toEqual({ n: 2, fictif: 0 });
+    expect(job).toMatchObject({ scope: 'perimeters:cpts:region:76', status: 'succeeded', step: 'terminé' });
+    const report = job.report as any;
+    expect(report).toMatchObject({ status: 'imported', scope: { kind: 'region', code: '76' } });
+    version = report.version;
+    // the Lot's examples are gone, the other examples and the real CPTS of PACA stay
+    expect(await cptsCount()).toEqual({ n: before.n - before.lot + 2, fictif: before.fictif - before.lot, lot: 0 });
     const sheet = (await (await fetch(`${server.url}/api/territories/cpts/CPTS-A`)).json()) as any;
     expect(sheet).toMatchObject({ name: 'CPTS du Grand Cahors', communeCount: 2, fictif: false });
     const after = await fetch(tile);

@@ -1,6 +1,7 @@
 // The scheme registry from the client: the session (sign-in, CSRF token kept in memory),
 // scheme reads and edits (If-Match on the version read), history, referents and the
 // perimeter upload. Errors carry the server's French `detail` (and, for 422, its body).
+import type { PerimeterVersionOut } from '../../../contract/perimeter-versions.ts';
 import { ApiError } from './api.ts';
 import { followJob, type Job } from './jobs.ts';
 
@@ -84,6 +85,8 @@ export interface ReferentGaps {
   };
 }
 
+export type { PerimeterVersionOut };
+
 export interface ImportReport {
   status: string;
   perimeters: number;
@@ -95,8 +98,14 @@ export interface ImportReport {
   outsideRegion: unknown[];
   warnings: unknown[];
   errors: unknown[];
-  /** Rows of the layer before the import (replaced by a real run). */
+  /** Units of the layer within the scope before the import (replaced by a real run). */
   replaced?: { perimeters: number; fictif: number } | null;
+  /** The zone whose units the import replaces. */
+  scope?: { kind: string; code: string | null; label: string } | null;
+  /** Units added, replaced and removed within the scope. */
+  changes?: Record<'added' | 'replaced' | 'removed', { code: string; name: string; fictif?: boolean }[]> | null;
+  /** Number of the version a real run recorded (to undo it). */
+  version?: number | null;
 }
 
 /** An API error with the problem body (e.g. unknownCodes of a 422, report of an import). */
@@ -261,12 +270,11 @@ export const registry = {
   /** Uploads the file, then follows the import job to its report (a refused file throws with its report). */
   async importPerimeters(
     file: File,
-    o: { layer: string; name: string; dryRun: boolean; region: string | null },
+    o: { layer: string; name: string; dryRun: boolean; scope: string },
     onProgress?: (job: Job) => void,
   ): Promise<ImportReport> {
-    const q = new URLSearchParams({ layer: o.layer, dryRun: String(o.dryRun), filename: file.name });
+    const q = new URLSearchParams({ layer: o.layer, dryRun: String(o.dryRun), filename: file.name, scope: o.scope });
     if (o.name) q.set('name', o.name);
-    if (o.region) q.set('region', o.region);
     const { data } = await call<{ job: Job }>('POST', `/api/perimeters/import?${q.toString()}`, { raw: file });
     const job = await followJob(data.job, onProgress);
     if (job.status === 'failed') {
@@ -275,6 +283,14 @@ export const registry = {
     }
     return job.report as ImportReport;
   },
+  perimeterVersions: (layer: string) =>
+    call<{ versions: PerimeterVersionOut[] }>('GET', `/api/perimeters/versions?layer=${encodeURIComponent(layer)}`).then(
+      (r) => r.data.versions,
+    ),
+  undoPerimeterVersion: (id: number) =>
+    call<{ undone: { id: number; layer: string; removed: number; restored: number } }>('POST', `/api/perimeters/versions/${id}/undo`).then(
+      (r) => r.data.undone,
+    ),
 };
 
 export function referentGapsUrl(code: string, format: 'csv' | 'geojson'): string {
