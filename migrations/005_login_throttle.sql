@@ -6,7 +6,7 @@
 CREATE TABLE registry.login_throttle (
   key        text PRIMARY KEY,
   level      double precision NOT NULL DEFAULT 0,
-  next_at    timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
+  next_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+  updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX login_throttle_updated_idx ON registry.login_throttle (updated_at);

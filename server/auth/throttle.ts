@@ -12,8 +12,9 @@
 //
 // An attempt is *reserved* under a row lock before the password is checked, and a
 // refused reservation changes nothing: a burst of parallel requests cannot test more
-// passwords than the limit. A successful login clears the account's level and gives
-// the address its attempt back.
+// passwords than the limit. Times are read with clock_timestamp(), not the transaction's
+// start: a reservation that waited for another's row lock must see the time it got it.
+// A successful login clears the account's level and gives the address its attempt back.
 import { isIPv6 } from 'node:net';
 import type { Db, Queryable } from '../db/db.ts';
 
@@ -99,13 +100,13 @@ export class LoginThrottle {
   /** The password was right: the account starts afresh, the address gets its attempt back. */
   async succeeded(r: { account: string; address: string }): Promise<void> {
     await this.db.query(
-      `DELETE FROM registry.login_throttle WHERE key = $1 OR (updated_at < now() - interval '1 day' AND next_at < now())`,
+      `DELETE FROM registry.login_throttle WHERE key = $1 OR (updated_at < clock_timestamp() - interval '1 day' AND next_at < clock_timestamp())`,
       [r.account],
     );
     await this.db.query(
       `UPDATE registry.login_throttle
        SET level = greatest(0, level - 1),
-           next_at = CASE WHEN floor(greatest(0, level - 1) + 0.5) < $2 THEN least(next_at, now()) ELSE next_at END
+           next_at = CASE WHEN floor(greatest(0, level - 1) + 0.5) < $2 THEN least(next_at, clock_timestamp()) ELSE next_at END
        WHERE key = $1`,
       [r.address, this.policy.address.limit],
     );
@@ -115,14 +116,14 @@ export class LoginThrottle {
     const [row] = await tx.query<{ level: number; wait: number }>(
       `INSERT INTO registry.login_throttle AS t (key) VALUES ($1)
        ON CONFLICT (key) DO UPDATE SET key = t.key
-       RETURNING greatest(0, t.level - extract(epoch FROM now() - t.updated_at)::float8 / $2::float8) AS level,
-                 greatest(0, extract(epoch FROM t.next_at - now()))::float8 AS wait`,
+       RETURNING greatest(0, t.level - extract(epoch FROM clock_timestamp() - t.updated_at)::float8 / $2::float8) AS level,
+                 greatest(0, extract(epoch FROM t.next_at - clock_timestamp()))::float8 AS wait`,
       [key, rule.fadeSeconds],
     );
     if (row!.wait > 0) throw new Refused(Math.ceil(row!.wait), kind);
     const level = row!.level + 1;
     await tx.query(
-      `UPDATE registry.login_throttle SET level = $2, updated_at = now(), next_at = now() + make_interval(secs => $3) WHERE key = $1`,
+      `UPDATE registry.login_throttle SET level = $2, updated_at = clock_timestamp(), next_at = clock_timestamp() + make_interval(secs => $3) WHERE key = $1`,
       [key, level, delayAfter(level, rule.limit, this.policy)],
     );
   }

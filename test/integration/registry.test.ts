@@ -46,6 +46,7 @@ describe.each(backends())('registry on $name', (backend) => {
     await server.db.query(`DELETE FROM registry.scheme WHERE code LIKE 'cls-test-%'`);
     await server.db.query(`DELETE FROM registry.history WHERE scheme LIKE 'cls-test-%'`);
     await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE $1`, [`%${DOMAIN}`]);
+    await server.db.query(`DELETE FROM registry.login_throttle WHERE key LIKE $1`, [`%${DOMAIN}`]);
     await server.db.query(`DELETE FROM atlas.perimeter WHERE layer = 'scheme' AND code LIKE 'cls-test-%'`);
     await server.db.query(`DELETE FROM atlas.membership WHERE layer = 'scheme' AND code LIKE 'cls-test-%'`);
   };
