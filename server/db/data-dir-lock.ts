@@ -22,15 +22,21 @@ export class DataDirLockedError extends Error {
   constructor(
     readonly dataDir: string,
     readonly by: LockContent,
+    requester: Holder,
   ) {
-    super(
-      by.holder === 'serveur'
-        ? `Le serveur Millefeuille (processus ${by.pid}, démarré le ${by.since}) utilise déjà la base embarquée ${dataDir}. ` +
-            `Arrêtez-le avant de relancer cette commande, ou créez les comptes depuis l’interface d’administration (API /api/users) ` +
-            `du serveur en marche. Rien n’a été écrit.`
-        : `Une autre commande Millefeuille (processus ${by.pid}, depuis le ${by.since}) écrit déjà dans la base embarquée ${dataDir} : ` +
-            `attendez qu’elle se termine. Rien n’a été écrit.`,
-    );
+    const who = `${by.holder === 'serveur' ? 'Le serveur Millefeuille' : 'Une commande Millefeuille'} (processus ${by.pid}, depuis le ${by.since})`;
+    let what: string;
+    if (requester === 'serveur')
+      what =
+        'un seul processus peut ouvrir la base embarquée : arrêtez-le avant de démarrer ce serveur, ' +
+        'ou passez à PostgreSQL (DATABASE_URL) pour faire tourner plusieurs instances.';
+    else if (by.holder === 'serveur')
+      what =
+        'ce que cette commande écrirait serait perdu. Arrêtez le serveur (Ctrl+C, ou systemctl stop) puis relancez-la ; ' +
+        'pour créer un compte sans l’arrêter, passez par l’administration des comptes du serveur (panneau « Comptes », ' +
+        'API POST /api/users). Rien n’a été écrit.';
+    else what = 'attendez qu’elle se termine puis relancez celle-ci. Rien n’a été écrit.';
+    super(`${who} utilise la base embarquée ${dataDir} : ${what}`);
   }
 }
 
@@ -68,7 +74,7 @@ export function lockDataDir(dataDir: string, holder: Holder): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 2) throw err;
       const other = read(file);
-      if (other && alive(other.pid)) throw new DataDirLockedError(dataDir, other);
+      if (other && alive(other.pid)) throw new DataDirLockedError(dataDir, other, holder);
       fs.rmSync(file, { force: true }); // stale: its process is gone
     }
   }
