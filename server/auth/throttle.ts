@@ -115,7 +115,7 @@ export class LoginThrottle {
   private async take(tx: Queryable, key: string, rule: KeyRule, kind: 'account' | 'address'): Promise<void> {
     const [row] = await tx.query<{ level: number; wait: number }>(
       `INSERT INTO registry.login_throttle AS t (key) VALUES ($1)
-       ON CONFLICT (key) DO UPDATE SET key = t.key
+       ON CONFLICT (key) DO UPDATE SET level = t.level
        RETURNING greatest(0, t.level - extract(epoch FROM clock_timestamp() - t.updated_at)::float8 / $2::float8) AS level,
                  greatest(0, extract(epoch FROM t.next_at - clock_timestamp()))::float8 AS wait`,
       [key, rule.fadeSeconds],
