@@ -6,6 +6,7 @@
 // regenerates the fictitious example layers.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
+import { holdDataDir } from '../server/db/data-dir-lock.ts';
 import { openDb, type Db } from '../server/db/db.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { ensureExampleLayers, formatExampleReport } from './examples/index.ts';
@@ -30,6 +31,7 @@ const USAGE = `Usage :
 
 async function withDb(fn: (db: Db) => Promise<void>) {
   const config = loadConfig();
+  holdDataDir(config, 'commande');
   const db = await openDb(config);
   try {
     await migrate(db);
@@ -41,6 +43,7 @@ async function withDb(fn: (db: Db) => Promise<void>) {
 
 async function referenceImport() {
   const config = loadConfig();
+  holdDataDir(config, 'commande');
   const db = await openDb(config);
   try {
     await migrate(db);

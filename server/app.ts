@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Logger } from 'pino';
+import type { TrustProxy } from './config.ts';
 import type { Db } from './db/db.ts';
 import { errorHandler, unknownRoute } from './errors.ts';
 import { answerClientError, rejectBadStrings, rejectMalformedUrl } from './request-guard.ts';
@@ -52,6 +53,8 @@ export interface AppDeps {
   tilesUrl?: string | null;
   /** How often the server reads public.data_change for imports made by other processes. */
   dataChangeIntervalMs?: number;
+  /** Reverse proxies trusted for the client address and protocol (TRUST_PROXY). */
+  trustProxy?: TrustProxy;
 }
 
 const DATA_CHANGE_INTERVAL_MS = 5_000;
@@ -80,12 +83,13 @@ export function createServer(deps: AppDeps): http.Server {
 }
 
 export function createApp(
-  { db, logger, tiles = new TileStore(db), clientDir = CLIENT_DIST, basemapStyleUrl = null, tilesUrl = null }: AppDeps,
+  { db, logger, tiles = new TileStore(db), clientDir = CLIENT_DIST, basemapStyleUrl = null, tilesUrl = null, trustProxy = false }: AppDeps,
   { tileRoutes = tileEndpoint(db, tiles), version = new DataVersion(tiles) }: { tileRoutes?: TileEndpoint; version?: DataVersion } = {},
 ) {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', trustProxy);
 
   const logRequest = requestLogger(logger);
   app.use((req, res, next) => {

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { formatReport, importReference } from '../geodata/import.ts';
 import { createServer } from './app.ts';
 import { loadConfig } from './config.ts';
+import { holdDataDir } from './db/data-dir-lock.ts';
 import { openDb } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
 import { cleanupAfterCrash } from './jobs/cleanup.ts';
@@ -17,6 +18,7 @@ const config = loadConfig();
 const logOutput = pino.destination({ dest: 1, sync: false });
 const logger = pino({ level: config.logLevel }, logOutput);
 
+const releaseDataDir = holdDataDir(config, 'serveur');
 const db = await openDb(config);
 logger.info({ database: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined }, 'database open');
 const applied = await migrate(db);
@@ -38,7 +40,14 @@ const started = Date.now();
 await tiles.warm((await listLayers(db)).map((l) => l.id));
 logger.info({ ms: Date.now() - started }, 'tile indexes built');
 
-const server = createServer({ db, logger, tiles, basemapStyleUrl: config.basemapStyleUrl ?? null, tilesUrl: config.tilesUrl ?? null });
+const server = createServer({
+  db,
+  logger,
+  tiles,
+  basemapStyleUrl: config.basemapStyleUrl ?? null,
+  tilesUrl: config.tilesUrl ?? null,
+  trustProxy: config.trustProxy,
+});
 server.listen(config.port, config.host, () => {
   logger.info(`Millefeuille écoute sur http://${config.host}:${config.port}`);
 });
@@ -50,6 +59,7 @@ async function stop(signal: string) {
   logger.info({ signal }, 'stopping');
   server.close();
   await db.close();
+  releaseDataDir();
   logOutput.flushSync();
   process.exit(0);
 }

@@ -1,9 +1,10 @@
 // `npm run user:create -- --email … --name … [--role admin|planner|coordinator]
 // [--region 84] [--schemes a,b]`: creates an account from the command line (the first
 // administrator in particular). The password is read from MILLEFEUILLE_PASSWORD or,
-// when unset, from standard input.
+// when unset, from standard input. Refused while a server holds the embedded database.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
+import { holdDataDir } from '../db/data-dir-lock.ts';
 import { openDb } from '../db/db.ts';
 import { migrate } from '../db/migrate.ts';
 import { describeZodError } from '../errors.ts';
@@ -39,7 +40,9 @@ if (!parsed.success) {
   console.error(`Compte non créé : ${describeZodError(parsed.error)}`);
   process.exit(2);
 }
-const db = await openDb(loadConfig());
+const config = loadConfig();
+holdDataDir(config, 'commande');
+const db = await openDb(config);
 try {
   await migrate(db);
   if (await emailTaken(db, parsed.data.email)) throw new Error(`un compte existe déjà pour ${parsed.data.email}`);

@@ -10,8 +10,6 @@ const R = 8;
 const P = 1;
 const KEYLEN = 32;
 
-export const MIN_PASSWORD_LENGTH = 12;
-
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await scrypt(password, salt, KEYLEN, { N, r: R, p: P });

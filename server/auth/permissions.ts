@@ -1,7 +1,8 @@
 // Who may do what with the registry: a pure function of the user and the scheme, so
 // the whole matrix is unit-tested without a server.
 //   visitor      reads everything except personal contact details
-//   coordinator  edits the schemes they are attached to (fields, perimeter, referents)
+//   coordinator  edits the schemes they are attached to (fields, perimeter, referents),
+//                the perimeter staying inside the scheme's région; never closes one
 //   planner      (ARS) creates, edits and closes every scheme of their région, and
 //                imports perimeter files (CPTS, psychiatric sectors…)
 //   admin        everything, and manages accounts
@@ -36,4 +37,23 @@ export function can(user: SessionUser | null, action: Action, scheme?: SchemeSco
   // coordinator
   if (action === 'create' || action === 'close') return false;
   return !!scheme && user.schemes.includes(scheme.code);
+}
+
+/**
+ * What a change of status needs: moving a scheme to or from "termine" is closing (or
+ * reopening) it, the same permission as DELETE, whichever route asks for it.
+ */
+export function statusAction(before: string, after: string | undefined): Action {
+  return after !== undefined && after !== before && (after === 'termine' || before === 'termine') ? 'close' : 'edit';
+}
+
+/**
+ * Whether the user may give a scheme a perimeter made of these communes: a
+ * coordinator keeps it inside the scheme's région, within their planner's reach.
+ * (Planners are held to their own région by the majority rule of `can`.)
+ */
+export function canPlacePerimeter(user: SessionUser | null, scheme: SchemeScope, communes: { region: string | null }[]): boolean {
+  if (!user) return false;
+  if (user.role !== 'coordinator') return true;
+  return scheme.region !== null && communes.every((c) => c.region === scheme.region);
 }

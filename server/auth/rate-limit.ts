@@ -1,5 +1,7 @@
-// Login throttling: after `max` failures within `windowMs` for one address or one
-// e-mail, further attempts are refused until the window has passed.
+// An in-memory counter of one process: after `max` events within `windowMs` for one
+// key, further ones are refused until the window has passed. Used for the public
+// signalment form (server/routes/contributions.ts); logins are throttled in the
+// database instead (server/auth/throttle.ts), shared by every instance.
 export class LoginLimiter {
   private failures = new Map<string, number[]>();
 

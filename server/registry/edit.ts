@@ -1,8 +1,9 @@
 // Registry edits: each one validated, authorised, written with its history and
 // re-materialised into the atlas inside a single transaction — nothing half-saved —
 // then the scheme tiles are invalidated so the map never shows stale perimeters.
-import { can, type Action, type SessionUser } from '../auth/permissions.ts';
+import { can, canPlacePerimeter, statusAction, type Action, type SessionUser } from '../auth/permissions.ts';
 import type { Db, Queryable } from '../db/db.ts';
+import { communeRegions } from '../queries/commune-regions.ts';
 import { HttpError } from '../errors.ts';
 import {
   addHistory,
@@ -45,6 +46,17 @@ function forbid(user: SessionUser, action: Action, scheme?: { code: string; regi
     };
     throw new HttpError(403, `Votre rôle ne permet pas de ${what[action]}.`);
   }
+}
+
+/** 403 for a coordinator's perimeter reaching outside the scheme's région. */
+function outsideRegion(region: string | null, communes: { code: string; region: string | null }[]) {
+  const outside = communes.filter((c) => c.region !== region).map((c) => c.code);
+  const list = `${outside.slice(0, 10).join(', ')}${outside.length > 10 ? '…' : ''}`;
+  return new HttpError(
+    403,
+    `Un coordinateur ne peut pas placer le périmètre hors de la région de sa démarche (${region ?? 'région inconnue'}) : ${outside.length} commune(s) hors région (${list}). Demandez ce changement à votre ARS ; rien n’a été enregistré.`,
+    { outsideCommunes: outside },
+  );
 }
 
 async function perimeterMembers(tx: Queryable, p: PerimeterInput) {
@@ -121,6 +133,7 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
         const before = await getScheme(tx, code, true);
         if (!before) throw new HttpError(404, `Démarche introuvable : « ${code} ».`);
         forbid(user, 'edit', before);
+        forbid(user, statusAction(before.status, patch.status), before);
         if (before.version !== expectedVersion) {
           throw new HttpError(
             409,
@@ -134,6 +147,8 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
           const resolved = await perimeterMembers(tx, perimeter);
           if (user.role === 'planner' && resolved.members.length)
             forbid(user, 'edit', { code, region: await regionOf(tx, resolved.members) });
+          const regions = await communeRegions(tx, resolved.members);
+          if (!canPlacePerimeter(user, before, regions)) throw outsideRegion(before.region, regions);
           await replaceCommunes(tx, code, resolved.members);
           rekeyed = resolved.rekeyed;
         }

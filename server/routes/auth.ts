@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { currentUser, endSession, passwordStrategy, startSession, type LoginStrategy } from '../auth/index.ts';
-import { LoginLimiter } from '../auth/rate-limit.ts';
+import { describeWait, LoginThrottle } from '../auth/throttle.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 
@@ -11,23 +11,23 @@ const loginSchema = z.object({
   password: z.string({ message: 'mot de passe manquant' }).min(1, { message: 'mot de passe manquant' }).max(500),
 });
 
-export function authRoutes(db: Db, limiter = new LoginLimiter(), strategy: LoginStrategy = passwordStrategy): Router {
+export function authRoutes(db: Db, throttle = new LoginThrottle(db), strategy: LoginStrategy = passwordStrategy): Router {
   const router = Router();
 
   router.post('/auth/login', async (req, res) => {
     const credentials = loginSchema.parse(req.body ?? {});
-    const keys = [`ip:${req.ip}`, `email:${credentials.email.toLowerCase()}`];
-    const wait = limiter.retryAfter(keys);
-    if (wait > 0) {
-      res.set('Retry-After', String(wait));
-      throw new HttpError(429, `Trop de tentatives de connexion : réessayez dans ${Math.ceil(wait / 60)} minute(s).`);
+    const attempt = await throttle.reserve(credentials.email, req.ip);
+    if (!attempt.allowed) {
+      res.set('Retry-After', String(attempt.waitSeconds));
+      const from = attempt.blockedBy === 'account' ? 'pour ce compte' : 'depuis votre adresse réseau';
+      throw new HttpError(
+        429,
+        `Trop de tentatives de connexion ${from} : réessayez dans ${describeWait(attempt.waitSeconds)}. Le délai double à chaque nouvel échec (15 minutes au plus).`,
+      );
     }
     const userId = await strategy.verify(db, credentials);
-    if (userId === null) {
-      limiter.fail(keys);
-      throw new HttpError(401, 'Adresse électronique ou mot de passe incorrect.');
-    }
-    limiter.succeed(keys);
+    if (userId === null) throw new HttpError(401, 'Adresse électronique ou mot de passe incorrect.');
+    await throttle.succeeded(attempt);
     const { csrf, session } = await startSession(db, req, res, userId);
     res.json({ user: session?.user, csrfToken: csrf });
   });

@@ -1,13 +1,17 @@
-// Accounts, for administrators: GET /api/users, POST /api/users.
-import { Router } from 'express';
+// Accounts, for administrators: GET /api/users, POST /api/users, PATCH /api/users/:id
+// (disable or re-enable; disabling ends the account's sessions) and
+// DELETE /api/users/:id/sessions (sign the account out everywhere).
+import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { accountParams, accountPatch } from '../../contract/accounts.ts';
 import { requireUser } from '../auth/index.ts';
-import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords.ts';
-import { can } from '../auth/permissions.ts';
+import { passwordProblem } from '../auth/password-policy.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { can, type SessionUser } from '../auth/permissions.ts';
 import type { Db } from '../db/db.ts';
-import { HttpError } from '../errors.ts';
+import { HttpError, notFound } from '../errors.ts';
 import { codeSchema } from '../layers.ts';
-import { createUser, emailTaken, listUsers } from '../queries/users.ts';
+import { createUser, emailTaken, endSessions, getUser, listUsers, setDisabled } from '../queries/users.ts';
 
 export const newUserSchema = z
   .object({
@@ -19,20 +23,22 @@ export const newUserSchema = z
       .regex(/^\d{2}$/, { message: 'code région à 2 chiffres' })
       .nullable()
       .default(null),
-    password: z
-      .string()
-      .min(MIN_PASSWORD_LENGTH, { message: `mot de passe de ${MIN_PASSWORD_LENGTH} caractères au moins` })
-      .max(500),
+    password: z.string().max(500, { message: 'mot de passe trop long (500 caractères au plus)' }),
     schemes: z.array(codeSchema).max(100).default([]),
   })
   .strict()
-  .refine((u) => u.role !== 'planner' || u.region, { message: 'un planificateur ARS doit avoir une région', path: ['region'] });
+  .refine((u) => u.role !== 'planner' || u.region, { message: 'un planificateur ARS doit avoir une région', path: ['region'] })
+  .superRefine((u, ctx) => {
+    const problem = passwordProblem(u.password, u.email);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['password'] });
+  });
 
 export function userRoutes(db: Db): Router {
   const router = Router();
-  const requireAdmin = (res: Parameters<typeof requireUser>[0]) => {
+  const requireAdmin = (res: Response): SessionUser => {
     const user = requireUser(res);
     if (!can(user, 'manage-users')) throw new HttpError(403, 'Seul un administrateur gère les comptes.');
+    return user;
   };
 
   router.get('/users', async (_req, res) => {
@@ -46,6 +52,27 @@ export function userRoutes(db: Db): Router {
     if (await emailTaken(db, u.email)) throw new HttpError(409, `Un compte existe déjà pour ${u.email}.`);
     const id = await createUser(db, { ...u, passwordHash: await hashPassword(u.password) });
     res.status(201).json({ id, email: u.email, name: u.name, role: u.role, region: u.region, schemes: u.schemes });
+  });
+
+  router.patch('/users/:id', async (req, res) => {
+    const admin = requireAdmin(res);
+    const { id } = accountParams.parse(req.params);
+    const { disabled } = accountPatch.parse(req.body ?? {});
+    if (id === admin.id && disabled) throw new HttpError(409, 'Vous ne pouvez pas désactiver votre propre compte.');
+    const user = await db.transaction(async (tx) => {
+      if (!(await setDisabled(tx, id, disabled))) return null;
+      if (disabled) await endSessions(tx, id);
+      return getUser(tx, id);
+    });
+    if (!user) throw notFound(`Compte introuvable : n° ${id}.`);
+    res.json({ user });
+  });
+
+  router.delete('/users/:id/sessions', async (req, res) => {
+    requireAdmin(res);
+    const { id } = accountParams.parse(req.params);
+    if (!(await getUser(db, id))) throw notFound(`Compte introuvable : n° ${id}.`);
+    res.json({ ended: await endSessions(db, id) });
   });
 
   return router;

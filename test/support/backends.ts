@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { inject } from 'vitest';
-import { createServer } from '../../server/app.ts';
+import { createServer, type AppDeps } from '../../server/app.ts';
 import { TileStore } from '../../server/tiles/store.ts';
 import { openDb, type Db } from '../../server/db/db.ts';
 
@@ -42,7 +42,7 @@ export interface TestServer {
 /** The real app on a free loopback port, over the given backend. */
 export async function startTestServer(
   b: Backend,
-  options: { clientDir?: string; dataChangeIntervalMs?: number } = {},
+  options: Pick<AppDeps, 'clientDir' | 'dataChangeIntervalMs' | 'trustProxy'> = {},
 ): Promise<TestServer> {
   const db = await openBackend(b);
   const tiles = new TileStore(db);

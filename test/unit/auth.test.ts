@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../server/auth/passwords.ts';
-import { can, type Action, type SessionUser } from '../../server/auth/permissions.ts';
+import { passwordProblem } from '../../server/auth/password-policy.ts';
+import { can, canPlacePerimeter, statusAction, type Action, type SessionUser } from '../../server/auth/permissions.ts';
 import { LoginLimiter } from '../../server/auth/rate-limit.ts';
+import { accountKey, addressKey, DEFAULT_POLICY, delayAfter, describeWait } from '../../server/auth/throttle.ts';
 
 const user = (role: SessionUser['role'], region: string | null = null, schemes: string[] = []): SessionUser => ({
   id: 1,
@@ -114,7 +116,85 @@ describe('passwords', () => {
   });
 });
 
-describe('LoginLimiter', () => {
+describe('closing and perimeters', () => {
+  const coordinator = user('coordinator', null, ['cls-grand-quercy']);
+  it('makes any move to or from "termine" a closing, whatever the route', () => {
+    expect(statusAction('en_cours', 'termine')).toBe('close');
+    expect(statusAction('termine', 'en_cours')).toBe('close');
+    expect(statusAction('en_cours', 'en_projet')).toBe('edit');
+    expect(statusAction('termine', 'termine')).toBe('edit');
+    expect(statusAction('en_cours', undefined)).toBe('edit');
+    expect(can(coordinator, statusAction('en_cours', 'termine'), scheme)).toBe(false);
+    expect(can(user('planner', '76'), statusAction('en_cours', 'termine'), scheme)).toBe(true);
+  });
+
+  it('keeps a coordinator’s perimeter inside the scheme’s région', () => {
+    const inside = [{ region: '76' }, { region: '76' }];
+    const across = [{ region: '76' }, { region: '11' }];
+    expect(canPlacePerimeter(coordinator, scheme, inside)).toBe(true);
+    expect(canPlacePerimeter(coordinator, scheme, across)).toBe(false);
+    expect(canPlacePerimeter(coordinator, { code: 'x', region: null }, inside)).toBe(false);
+    expect(canPlacePerimeter(user('planner', '76'), scheme, across)).toBe(true);
+    expect(canPlacePerimeter(user('admin'), scheme, across)).toBe(true);
+    expect(canPlacePerimeter(null, scheme, inside)).toBe(false);
+  });
+});
+
+describe('password policy', () => {
+  const email = 'Claire.Martin@ars.sante.fr';
+  it('accepts a long uncommon password', () => {
+    expect(passwordProblem('trois pommes sur la table', email)).toBeNull();
+    expect(passwordProblem('  Vq8#kL2!mZp0  ', email)).toBeNull();
+  });
+  it('refuses blank, short, the e-mail and common passwords, in French', () => {
+    expect(passwordProblem('            ', email)).toMatch(/que d’espaces/);
+    expect(passwordProblem('', email)).toMatch(/que d’espaces/);
+    expect(passwordProblem('court1!', email)).toMatch(/au moins 12 caractères/);
+    expect(passwordProblem('   abcdefghij   ', email)).toMatch(/au moins 12 caractères/);
+    expect(passwordProblem('claire.martin@ars.sante.fr', email)).toMatch(/adresse électronique/);
+    expect(passwordProblem('xx' + email.toUpperCase(), email)).toMatch(/adresse électronique/);
+    expect(passwordProblem('claire.martin', 'claire.martin.ars@ars.sante.fr')).toBeNull();
+    expect(passwordProblem('Claire.Martin2024!', email)).toMatch(/adresse électronique/);
+    expect(passwordProblem('motdepasse2024!', email)).toMatch(/plus courants/);
+    expect(passwordProblem('Azertyuiop123', email)).toMatch(/plus courants/);
+    expect(passwordProblem('123456789012', email)).toMatch(/plus courants/);
+    expect(passwordProblem('zzzzzzzzzzzzzz', email)).toMatch(/plus courants/);
+    expect(passwordProblem('Millefeuille!!', email)).toMatch(/plus courants/);
+  });
+});
+
+describe('login throttle rule', () => {
+  const { account, address } = DEFAULT_POLICY;
+  it('counts an account more strictly than an address', () => {
+    expect(account.limit).toBe(5);
+    expect(address.limit).toBeGreaterThan(account.limit);
+  });
+  it('lets attempts through under the limit, then doubles the delay up to 15 minutes', () => {
+    expect([1, 2, 3, 4].map((l) => delayAfter(l, 5, DEFAULT_POLICY))).toEqual([0, 0, 0, 0]);
+    expect([5, 6, 7, 8, 9, 10, 11, 40].map((l) => delayAfter(l, 5, DEFAULT_POLICY))).toEqual([30, 60, 120, 240, 480, 900, 900, 900]);
+    // a level that has faded a little still counts as the failures it rounds to
+    expect(delayAfter(4.98, 5, DEFAULT_POLICY)).toBe(30);
+    expect(delayAfter(4.4, 5, DEFAULT_POLICY)).toBe(0);
+  });
+  it('keys accounts by e-mail whatever the case, and IPv6 clients by their /64', () => {
+    expect(accountKey(' Claire@ARS.fr ')).toBe('account:claire@ars.fr');
+    expect(addressKey('::ffff:192.0.2.7')).toBe('address:192.0.2.7');
+    expect(addressKey('192.0.2.7')).toBe('address:192.0.2.7');
+    expect(addressKey('2001:db8:0:12:abcd::1')).toBe('address:2001:db8:0:12::/64');
+    expect(addressKey('2001:db8:0:12:ffff:1:2:3')).toBe('address:2001:db8:0:12::/64');
+    expect(addressKey('2001:db8::1')).toBe('address:2001:db8:0:0::/64');
+    expect(addressKey('::1')).toBe('address:0:0:0:0::/64');
+    expect(addressKey(undefined)).toBe('address:inconnue');
+  });
+  it('says the wait in French words', () => {
+    expect(describeWait(1)).toBe('1 seconde');
+    expect(describeWait(30)).toBe('30 secondes');
+    expect(describeWait(61)).toBe('2 minutes');
+    expect(describeWait(900)).toBe('15 minutes');
+  });
+});
+
+describe('LoginLimiter (in-memory, for the signalment form)', () => {
   it('blocks after five failures in the window, then lets through', () => {
     let now = 0;
     const limiter = new LoginLimiter(5, 60_000, () => now);
