@@ -1,7 +1,8 @@
 // How long a registry edit takes to show on the map: sign in as a bench administrator,
 // move the perimeter of a probe scheme (PTSM, fictitious, in the Lot) back and forth
 // through PATCH /api/schemes/:code, and after each edit poll the scheme tile over it
-// until it changes. The probe is created once in the bench database; each run leaves it
+// until it changes (on the same instance, or on another one sharing the database: then
+// the delay is the cross-instance invalidation). The probe is created once in the bench database; each run leaves it
 // as it found it.
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../server/db/db.ts';
@@ -27,7 +28,7 @@ async function json(res: Response): Promise<Record<string, unknown>> {
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-export async function measureEditVisibility(db: Queryable, baseUrl: string): Promise<EditSample[]> {
+export async function measureEditVisibility(db: Queryable, baseUrl: string, tileBaseUrl = baseUrl): Promise<EditSample[]> {
   const password = randomBytes(18).toString('base64url');
   const hash = await hashPassword(password);
   if (await emailTaken(db, EMAIL)) {
@@ -70,7 +71,7 @@ export async function measureEditVisibility(db: Queryable, baseUrl: string): Pro
   const order = [PERIMETERS[1 - startAt]!, PERIMETERS[startAt]!];
 
   const tileEtag = async () => {
-    const r = await fetch(baseUrl + TILE);
+    const r = await fetch(tileBaseUrl + TILE);
     await r.arrayBuffer();
     return r.headers.get('etag');
   };
