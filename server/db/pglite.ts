@@ -40,6 +40,8 @@ class PgliteThread {
   private worker: Worker | null = null;
   private pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Closed for good: calls fail as an outage instead of starting a new thread. */
+  private closed = false;
   lastContactAt: number | null = null;
 
   constructor(private readonly dataDir: string) {}
@@ -73,6 +75,7 @@ class PgliteThread {
   }
 
   call<T>(message: WithoutId<PgliteRequest>): Promise<T> {
+    if (this.closed && message.op !== 'close') return Promise.reject(new Error('PGlite is closed'));
     const id = this.nextId++;
     const worker = this.ensureWorker();
     worker.ref();
@@ -83,13 +86,14 @@ class PgliteThread {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const worker = this.worker;
     if (!worker) return;
     try {
       await this.call({ op: 'close' });
     } finally {
       this.worker = null;
-      this.rejectPending('embedded database closed');
+      this.rejectPending('PGlite is closed');
       await worker.terminate();
     }
   }

@@ -16,11 +16,15 @@ const EMAIL = /\s*\(?[^\s()<>@,;]+@[^\s()<>@,;]+\.[^\s()<>@,;]+\)?/g;
 const PHONE = /\s*\(?(?:\+33|0)\s*[1-9](?:[\s.-]*\d{2}){4}\)?/g;
 
 /**
- * The record's source without the e-mail addresses or phone numbers it may carry (a
- * scheme created in the app is sourced "Registre Millefeuille (editor's e-mail)").
+ * The record's source without the person who wrote it: a scheme typed in the app is
+ * sourced "Saisie par <editor>" in the registry, published as "Registre Millefeuille";
+ * an imported file keeps its name, not who imported it; any e-mail address or phone
+ * number left in a source is removed.
  */
-export function publicSource(source: string | null): string | null {
-  return source?.replace(EMAIL, '').replace(PHONE, '').trim() || null;
+export function publicSource(source: string | null, kind: string | null = null): string | null {
+  if (kind === 'saisie') return 'Registre Millefeuille';
+  const text = kind === 'import' ? source?.replace(/\s+par\s+.*$/u, '') : source;
+  return text?.replace(EMAIL, '').replace(PHONE, '').trim() || null;
 }
 
 export function schemeRow(s: PublishedScheme, cogVintage: string): Record<string, OpenCell> {
@@ -43,7 +47,7 @@ export function schemeRow(s: PublishedScheme, cogVintage: string): Record<string
     nombre_communes: s.communes.length,
     communes: s.communes.length ? s.communes.join(';') : null,
     millesime_cog: cogVintage,
-    source: publicSource(s.source),
+    source: publicSource(s.source, s.sourceKind),
     date_maj: s.updatedAt,
   };
 }

@@ -21,6 +21,7 @@ export interface PublishedScheme {
   inventoryCompleteAt: string | null;
   communes: string[];
   source: string | null;
+  sourceKind: string | null;
   /** YYYY-MM-DD (UTC) of the record's last change. */
   updatedAt: string;
 }
@@ -34,7 +35,7 @@ export async function publishedSchemes(db: Queryable): Promise<PublishedScheme[]
        coalesce((SELECT array_agg(sc.commune ORDER BY sc.commune)
                  FROM registry.scheme_commune sc JOIN atlas.commune c ON c.code = sc.commune
                  WHERE sc.scheme = s.code), '{}'::text[]) AS communes,
-       s.source, to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "updatedAt"
+       s.source, s.source_kind AS "sourceKind", to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "updatedAt"
      FROM registry.scheme s
      LEFT JOIN registry.inventory i ON i.zone = 'region:' || s.region AND i.scheme_type = s.type
      ORDER BY s.code`,

@@ -91,7 +91,7 @@ export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) =>
       // a dry run writes nothing: it does not hold the layer
       const jobScope = q.dryRun ? null : `perimeters:${layer.id}:${scopeText}`;
       job = await jobs.submit(
-        { kind: 'perimeters', scope: jobScope, scopeLabel: `de la couche « ${layer.name} » dans cette zone`, user },
+        { kind: 'perimeters', scope: jobScope, scopeLabel: `de la couche « ${layer.name} »`, user },
         async (progress) => {
           try {
             progress('lecture du fichier et calcul des appartenances');

@@ -198,7 +198,8 @@ describe('web client', () => {
     await box.click();
     await box.pressSequentially('issoire', { delay: 30 });
     const options = page.getByRole('option');
-    await expect.poll(() => options.count(), { timeout: 10_000 }).toBeGreaterThan(1);
+    // wait for the answer to the whole word, not to a prefix typed on the way
+    await expect.poll(() => options.locator('.name').allInnerTexts(), { timeout: 10_000 }).toContain("CA Agglo Pays d'Issoire");
     const names = await options.locator('.name').allInnerTexts();
     const index = names.indexOf("CA Agglo Pays d'Issoire");
     expect(index, `résultats : ${names.join(', ')}`).toBeGreaterThanOrEqual(0);

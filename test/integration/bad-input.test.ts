@@ -291,7 +291,7 @@ describe.each(backends())('bad input on $name', (backend: Backend) => {
     expect(bomb.length).toBeLessThan(450_000);
     const t0 = Date.now();
     const [res, health] = await Promise.all([
-      upload('layer=cpts&dryRun=true&filename=bombe.zip', bomb),
+      upload('layer=cpts&dryRun=true&scope=pays&filename=bombe.zip', bomb),
       new Promise((r) => setTimeout(r, 50)).then(() => send('GET', '/api/health')),
     ]);
     const ms = Date.now() - t0;
@@ -304,7 +304,11 @@ describe.each(backends())('bad input on $name', (backend: Backend) => {
 
   it('refuses a GeoJSON nested 100,000 deep and one of 60,000 features in a bounded time, naming the limit', async () => {
     let t0 = Date.now();
-    const deep = await upload('layer=cpts&dryRun=true&filename=profond.geojson', Buffer.from(deepGeojson(100_000)), 'application/geo+json');
+    const deep = await upload(
+      'layer=cpts&dryRun=true&scope=pays&filename=profond.geojson',
+      Buffer.from(deepGeojson(100_000)),
+      'application/geo+json',
+    );
     expect(Date.now() - t0).toBeLessThan(5_000);
     expect(deep.status).toBe(422);
     expect(JSON.parse(deep.body).detail).toMatch(/plus de 64 niveaux/);
@@ -315,7 +319,7 @@ describe.each(backends())('bad input on $name', (backend: Backend) => {
       features: Array.from({ length: 60_000 }, () => ({ type: 'Feature', properties: {}, geometry: null })),
     });
     t0 = Date.now();
-    const huge = await upload('layer=cpts&dryRun=true&filename=nombreux.geojson', Buffer.from(many), 'application/geo+json');
+    const huge = await upload('layer=cpts&dryRun=true&scope=pays&filename=nombreux.geojson', Buffer.from(many), 'application/geo+json');
     expect(Date.now() - t0).toBeLessThan(5_000);
     expect(huge.status).toBe(422);
     expect(JSON.parse(huge.body).detail).toMatch(/60\s000 objets \(limite : 50\s000/);
@@ -343,7 +347,7 @@ describe.each(backends())('bad input on $name', (backend: Backend) => {
         },
       ],
     }).replace('"x"', '"\\udc00x"');
-    const res = await upload('layer=cpts&dryRun=true&filename=attributs.geojson', Buffer.from(text), 'application/geo+json');
+    const res = await upload('layer=cpts&dryRun=true&scope=pays&filename=attributs.geojson', Buffer.from(text), 'application/geo+json');
     expect(res.status).toBe(200);
     const { report } = JSON.parse(res.body) as { report: { status: string; perimeters: number; errors: string[] } };
     expect(report).toMatchObject({ status: 'dry-run', perimeters: 1, errors: [] });

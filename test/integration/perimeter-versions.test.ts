@@ -11,6 +11,7 @@ import { importPerimeters } from '../../geodata/perimeters/index.ts';
 import { undoVersion } from '../../geodata/perimeters/versions.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { createUser } from '../../server/queries/users.ts';
+import { finishedJob } from '../support/jobs.ts';
 import { backends, GEODATA_DIR, startTestServer, type TestServer } from '../support/backends.ts';
 
 const DOMAIN = '@versions.test';
@@ -123,9 +124,13 @@ describe.each(backends())('scoped, undoable perimeter imports on $name', (backen
     expect(examples63.length).toBeGreaterThan(5);
 
     // dry run: exactly what will change
-    const dry = await upload('ara', 'layer=cpts&scope=departement:63&dryRun=true&filename=cpts-63.csv', csv());
-    expect(dry.status).toBe(200);
-    const { report: d } = (await dry.json()) as { report: any };
+    const dryJob = await finishedJob(
+      server.url,
+      await upload('ara', 'layer=cpts&scope=departement:63&dryRun=true&filename=cpts-63.csv', csv()),
+      { cookie: cookies.get('ara')!.cookie },
+    );
+    expect(dryJob.status).toBe('succeeded');
+    const d = dryJob.report as any;
     expect(d.status).toBe('dry-run');
     expect(d.scope).toEqual({ kind: 'departement', code: '63', label: 'Puy-de-Dôme (63)' });
     expect(d.changes.added.map((u: any) => u.code)).toEqual(['CPTS-63-A', 'CPTS-63-B', 'CPTS-63-C']);
@@ -135,9 +140,11 @@ describe.each(backends())('scoped, undoable perimeter imports on $name', (backen
     expect(await dumpCpts(server)).toEqual(beforeAll);
 
     // real import: the Puy-de-Dôme replaced, everything else byte-identical
-    const res = await upload('ara', 'layer=cpts&scope=departement:63&filename=cpts-63.csv', csv());
-    expect(res.status).toBe(200);
-    const { report } = (await res.json()) as { report: any };
+    const job = await finishedJob(server.url, await upload('ara', 'layer=cpts&scope=departement:63&filename=cpts-63.csv', csv()), {
+      cookie: cookies.get('ara')!.cookie,
+    });
+    expect(job).toMatchObject({ status: 'succeeded', scope: 'perimeters:cpts:departement:63' });
+    const report = job.report as any;
     expect(report).toMatchObject({ status: 'imported', perimeters: 3, version: expect.any(Number) });
     expect(await dumpCpts(server, outside)).toEqual(beforeOutside);
     const codes63 = await server.db.query<{ code: string }>(
