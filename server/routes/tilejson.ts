@@ -30,11 +30,16 @@ const querySchema = z.strictObject(
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `paramètre inconnu : ${iss.keys.join(', ')} (seul v est accepté)` : undefined) },
 );
 
+/** Layers whose units may come from an outline (PETR 2016–2019, PNR ≈ 2020), not a list. */
+const APPROXIMATE_LAYERS = new Set(['petr', 'pnr']);
+
 function fieldsOf(c: Collection, labels: boolean): Record<string, string> {
   const fields: Record<string, string> = { code: 'String' };
   if (labels) fields.name = 'String';
   if (c.hasType) fields.type = 'String';
   if (c.hasFictif) fields.fictif = 'Boolean';
+  // perimeters derived from an outline say so on their label (server/tiles/layer-index.ts)
+  if (labels && APPROXIMATE_LAYERS.has(c.layer)) fields.approche = 'String';
   if (labels) Object.assign(fields, { population: 'Number', minzoom: 'Number' });
   return fields;
 }

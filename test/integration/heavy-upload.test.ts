@@ -18,7 +18,7 @@ describe.each(backends())('a heavy upload on $name', (backend) => {
   const sessions = new Map<string, { cookie: string; csrf: string }>();
   const upload = (as: string, body: string) => {
     const s = sessions.get(as)!;
-    const q = new URLSearchParams({ layer: 'other', name: LAYER_NAME, filename: 'france.geojson' });
+    const q = new URLSearchParams({ layer: 'other', name: LAYER_NAME, scope: 'pays', filename: 'france.geojson' });
     return fetch(`${server.url}/api/perimeters/import?${q}`, {
       method: 'POST',
       headers: { 'content-type': 'application/geo+json', cookie: s.cookie, 'x-csrf-token': s.csrf },
@@ -61,7 +61,7 @@ describe.each(backends())('a heavy upload on $name', (backend) => {
 
   it('imports a polygon covering France as a job while /api/health answers within a second', { timeout: 300_000 }, async () => {
     expect(Buffer.byteLength(FRANCE)).toBeLessThan(300);
-    const accepted = await upload('planner', FRANCE);
+    const accepted = await upload('admin', FRANCE);
     expect(accepted.status).toBe(202);
     const location = accepted.headers.get('location')!;
     let running = true;
@@ -79,7 +79,7 @@ describe.each(backends())('a heavy upload on $name', (backend) => {
       }
     })();
     const t0 = Date.now();
-    const job = await finishedJob(server.url, accepted, { cookie: sessions.get('planner')!.cookie }, { timeoutMs: 280_000 });
+    const job = await finishedJob(server.url, accepted, { cookie: sessions.get('admin')!.cookie }, { timeoutMs: 280_000 });
     const jobMs = Date.now() - t0;
     running = false;
     await probe;

@@ -25,7 +25,7 @@ describe.each(backends())('import jobs on $name', (backend) => {
       headers: { 'content-type': 'text/csv', cookie: session.cookie, 'x-csrf-token': session.csrf },
       body: CSV,
     });
-  const removeTestJobs = () => server.db.query(`DELETE FROM public.import_job WHERE scope LIKE 'test:%' OR scope = 'perimeters:cpts'`);
+  const removeTestJobs = () => server.db.query(`DELETE FROM public.import_job WHERE scope LIKE 'test:%' OR scope LIKE 'perimeters:cpts%'`);
 
   beforeAll(async () => {
     server = await startTestServer(backend);
@@ -56,15 +56,17 @@ describe.each(backends())('import jobs on $name', (backend) => {
   it('refuses a second import of a layer while one runs, in French; a dry run holds nothing', async () => {
     // an import of the CPTS layer running elsewhere (another instance: its heartbeat is fresh)
     await server.db.query(
-      `INSERT INTO public.import_job (id, kind, scope, step) VALUES ('test-running', 'perimeters', 'perimeters:cpts', 'écriture')`,
+      `INSERT INTO public.import_job (id, kind, scope, step) VALUES ('test-running', 'perimeters', 'perimeters:cpts:region:76', 'écriture')`,
     );
     try {
-      const refused = await upload('layer=cpts&filename=cpts.csv');
+      const refused = await upload('layer=cpts&scope=region:76&filename=cpts.csv');
       expect(refused.status).toBe(409);
       expect(((await refused.json()) as any).detail).toBe(
         'Un import de la couche « CPTS » est déjà en cours : attendez qu’il se termine (son avancement s’affiche chez la personne qui l’a lancé), puis recommencez.',
       );
-      const dry = await finishedJob(server.url, await upload('layer=cpts&dryRun=true&filename=cpts.csv'), { cookie: session.cookie });
+      const dry = await finishedJob(server.url, await upload('layer=cpts&scope=region:76&dryRun=true&filename=cpts.csv'), {
+        cookie: session.cookie,
+      });
       expect(dry).toMatchObject({ scope: null, status: 'succeeded', report: { status: 'dry-run', perimeters: 1 } });
     } finally {
       await server.db.query(`DELETE FROM public.import_job WHERE id = 'test-running'`);
