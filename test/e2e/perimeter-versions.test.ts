@@ -11,6 +11,7 @@ import { launchChromium, SHOTS, signInThroughUi, startE2eServer, waitForMap } fr
 import { undoVersion } from '../../geodata/perimeters/versions.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
+import { restoreLotExamples } from '../support/examples.ts';
 
 const VIEWPORT = { width: 1280, height: 900 };
 const PASSWORD = 'un mot de passe de test assez long';
@@ -35,6 +36,7 @@ const lotCpts = () =>
 
 beforeAll(async () => {
   server = await startE2eServer();
+  await restoreLotExamples(server.db);
   await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE '%@e2e-versions.test'`);
   const passwordHash = await hashPassword(PASSWORD);
   await createUser(server.db, {

@@ -82,7 +82,7 @@ describe.each(backends().filter((b) => b.name === 'postgis'))('two instances on 
   });
 
   it('shows on B an import started on A, and B refuses a second import of the same layer while it runs', { timeout: 300_000 }, async () => {
-    const path = `/api/perimeters/import?${new URLSearchParams({ layer: 'other', name: LAYER_NAME, scope: 'pays', filename: 'france.geojson' })}`;
+    const path = `/api/perimeters/import?${new URLSearchParams({ layer: 'other', name: LAYER_NAME, scope: 'region:28', filename: 'france.geojson' })}`;
     const accepted = await send(a, 'POST', path, FRANCE);
     expect(accepted.status).toBe(202);
     const location = accepted.headers.get('location')!;

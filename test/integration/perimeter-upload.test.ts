@@ -7,6 +7,7 @@ import { hashPassword } from '../../server/auth/passwords.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 import { finishedJob } from '../support/jobs.ts';
+import { restoreLotExamples } from '../support/examples.ts';
 
 const DOMAIN = '@upload.test';
 const PASSWORD = 'un mot de passe assez long';
@@ -36,6 +37,7 @@ describe.each(backends())('perimeter upload on $name', (backend) => {
 
   beforeAll(async () => {
     server = await startTestServer(backend);
+    await restoreLotExamples(server.db);
     await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE $1`, [`%${DOMAIN}`]);
     const hash = await hashPassword(PASSWORD);
     for (const [role, region] of [

@@ -7,6 +7,7 @@ import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tileJsonSchema, type TileJson } from '../../contract/ogc.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
+import { restoreLotExamples } from '../support/examples.ts';
 
 /** The tile of zoom z holding a point. */
 function tileAt(lon: number, lat: number, z: number): [number, number, number] {
@@ -53,6 +54,7 @@ describe.each(backends())('TileJSON on $name', (backend) => {
 
   beforeAll(async () => {
     server = await startTestServer(backend);
+    await restoreLotExamples(server.db);
   });
   afterAll(async () => server?.close());
 
