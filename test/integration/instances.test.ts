@@ -82,21 +82,23 @@ describe.each(backends().filter((b) => b.name === 'postgis'))('two instances on 
   });
 
   it('shows on B an import started on A, and B refuses a second import of the same layer while it runs', { timeout: 300_000 }, async () => {
-    const path = `/api/perimeters/import?${new URLSearchParams({ layer: 'other', name: LAYER_NAME, scope: 'region:28', filename: 'france.geojson' })}`;
-    const accepted = await send(a, 'POST', path, FRANCE);
+    const path = `/api/perimeters/import?${new URLSearchParams({ layer: 'other', name: LAYER_NAME, scope: 'pays', filename: 'france.geojson' })}`;
+    // an administrator imports for the whole country (a planner may not)
+    const asAdmin = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
+    const accepted = await send(a, 'POST', path, FRANCE, asAdmin);
     expect(accepted.status).toBe(202);
     const location = accepted.headers.get('location')!;
-    const onB = await send(b, 'GET', location);
+    const onB = await send(b, 'GET', location, undefined, asAdmin);
     expect(onB.status).toBe(200);
     expect(await onB.json()).toMatchObject({ status: 'running', kind: 'perimeters', scope: expect.stringMatching(/^perimeters:/) });
-    const second = await send(b, 'POST', path, FRANCE);
+    const second = await send(b, 'POST', path, FRANCE, asAdmin);
     expect(second.status).toBe(409);
     expect(((await second.json()) as any).detail).toMatch(/Un import de la couche « Test deux instances » est déjà en cours/);
     // B follows the job to its end
-    const job = await finishedJob(b.url, accepted, { cookie: session.cookie }, { timeoutMs: 280_000 });
+    const job = await finishedJob(b.url, accepted, { cookie: admin.cookie }, { timeoutMs: 280_000 });
     expect(job).toMatchObject({ status: 'succeeded', step: 'terminé' });
     // the layer is free again: a dry run and a real import are both accepted on B
-    const third = await finishedJob(b.url, await send(b, 'POST', path, FRANCE), { cookie: session.cookie }, { timeoutMs: 280_000 });
+    const third = await finishedJob(b.url, await send(b, 'POST', path, FRANCE, asAdmin), { cookie: admin.cookie }, { timeoutMs: 280_000 });
     expect(third.status).toBe('succeeded');
   });
 
