@@ -30,7 +30,8 @@ export const POPULATION_BANDS = [
 export const PANORAMA_BLOCKS = ['types', 'areas', 'scales', 'bands', 'coordination', 'qpv', 'growth', 'schemes'] as const;
 
 const typeSchema = z.enum(INVENTORY_TYPES);
-const countsOf = <K extends string>(keys: readonly K[]) => z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K, z.ZodNumber>);
+const countsOf = <K extends string>(keys: readonly K[]) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K, z.ZodNumber>);
 const coverageSchema = z.object({
   coveredCommunes: z.number().int(),
   coveredPopulation: z.number(),

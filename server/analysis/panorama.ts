@@ -84,7 +84,8 @@ export const RULES = {
   coordination:
     'ETP de coordination déclarés dans le registre ; habitants et communes par ETP calculés pour chaque démarche dont l’ETP est connu et non nul.',
   qpv: 'Un QPV 2024 (sans contour : seulement ses communes) est couvert si un ASV ou un CLS couvre entièrement une commune où il se trouve ; une démarche qui ne couvre qu’une partie de la commune ne suffit pas, la part du QPV dans la commune étant inconnue.',
-  growth: 'Année de signature déclarée dans le registre ; la population est celle du périmètre actuel (l’historique des périmètres n’est pas rejoué).',
+  growth:
+    'Année de signature déclarée dans le registre ; la population est celle du périmètre actuel (l’historique des périmètres n’est pas rejoué).',
 } as const;
 
 /** Population of a whole unit, shares applied. */
@@ -190,7 +191,8 @@ export function computePanorama(input: PanoramaInput): Omit<PanoramaBody, 'withi
   const types = TYPES.map((type) => {
     const list = ofType(type);
     const byStatus = Object.fromEntries(STATUS_KEYS.map((k) => [k, 0])) as Record<(typeof STATUS_KEYS)[number], number>;
-    for (const u of list) byStatus[(STATUS_KEYS as readonly string[]).includes(u.status ?? '') ? (u.status as 'en_cours') : 'non_renseigne']++;
+    for (const u of list)
+      byStatus[(STATUS_KEYS as readonly string[]).includes(u.status ?? '') ? (u.status as 'en_cours') : 'non_renseigne']++;
     return {
       type,
       count: list.length,

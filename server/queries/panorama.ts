@@ -130,7 +130,9 @@ export async function coordinators(db: Queryable): Promise<CoordinatorRow[]> {
 }
 
 /** Vintage and source of the layers a panorama reads. */
-export async function panoramaSources(db: Queryable): Promise<{ id: string; name: string; vintage: string; source: string; fictif: boolean }[]> {
+export async function panoramaSources(
+  db: Queryable,
+): Promise<{ id: string; name: string; vintage: string; source: string; fictif: boolean }[]> {
   return db.query(
     `SELECT id, name, vintage, source, fictif FROM atlas.layer WHERE id IN ('commune', 'scheme', 'cpts', 'qpv') ORDER BY sort, id`,
   );

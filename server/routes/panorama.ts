@@ -10,7 +10,16 @@ import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
 import { toCsv, type Cell } from '../export/csv.ts';
 import { inventoryEntries, zoneDepartements } from '../queries/inventory.ts';
-import { areaTotals, coordinators, groupSizes, panoramaSources, panoramaUnits, zoneName, zoneQpv, type ZoneKind } from '../queries/panorama.ts';
+import {
+  areaTotals,
+  coordinators,
+  groupSizes,
+  panoramaSources,
+  panoramaUnits,
+  zoneName,
+  zoneQpv,
+  type ZoneKind,
+} from '../queries/panorama.ts';
 import { withPreamble } from '../registry/coverage-context.ts';
 import { combineStatus, departementStatus, zoneInventory, type InventoryEntry } from '../registry/inventory-status.ts';
 
@@ -55,7 +64,13 @@ function withInventory(data: DataPart, entries: ReadonlyMap<string, InventoryEnt
       const zi = zoneInventory(entries, departements, [t.type], t.count, 'communes');
       return [
         t.type,
-        { status: zi.status, completeAt: zi.completeAt, known: t.count, wording: countWording(t.type, t.count, zi), coverageWording: zi.wording },
+        {
+          status: zi.status,
+          completeAt: zi.completeAt,
+          known: t.count,
+          wording: countWording(t.type, t.count, zi),
+          coverageWording: zi.wording,
+        },
       ];
     }),
   );
@@ -74,7 +89,10 @@ function withInventory(data: DataPart, entries: ReadonlyMap<string, InventoryEnt
 const pct = (v: number) => Math.round(v * 1000) / 10;
 
 /** One block as CSV columns and rows. */
-function block(body: PanoramaBody, name: string): { title: string; columns: { key: string; label: string }[]; rows: Record<string, Cell>[] } {
+function block(
+  body: PanoramaBody,
+  name: string,
+): { title: string; columns: { key: string; label: string }[]; rows: Record<string, Cell>[] } {
   const inv = (t: string) => body.inventory[t]?.wording ?? '';
   switch (name) {
     case 'areas':
@@ -106,7 +124,11 @@ function block(body: PanoramaBody, name: string): { title: string; columns: { ke
     case 'scales':
       return {
         title: 'Échelle des périmètres',
-        columns: [{ key: 'type', label: 'type' }, ...SCALES.map((s) => ({ key: s, label: SCALE_LABELS[s] })), { key: 'inventory', label: 'etat_inventaire' }],
+        columns: [
+          { key: 'type', label: 'type' },
+          ...SCALES.map((s) => ({ key: s, label: SCALE_LABELS[s] })),
+          { key: 'inventory', label: 'etat_inventaire' },
+        ],
         rows: body.scales.map((s) => ({ type: s.type, ...s.counts, inventory: inv(s.type) })),
       };
     case 'bands':
@@ -135,7 +157,14 @@ function block(body: PanoramaBody, name: string): { title: string; columns: { ke
         { indicator: 'démarches dont le coordinateur est renseigné', value: c.coordinatorsFilledFor },
         { indicator: 'coordinateurs portant plusieurs démarches', value: c.multiSchemeCoordinators.length },
       ];
-      return { title: 'Coordination', columns: [{ key: 'indicator', label: 'indicateur' }, { key: 'value', label: 'valeur' }], rows };
+      return {
+        title: 'Coordination',
+        columns: [
+          { key: 'indicator', label: 'indicateur' },
+          { key: 'value', label: 'valeur' },
+        ],
+        rows,
+      };
     }
     case 'qpv':
       return {
@@ -230,7 +259,9 @@ export function panoramaRoutes(db: Db, dataVersion: () => number): Router {
         `requête : ${query}`,
         ...INVENTORY_TYPES.map((t) => `état du registre ${t} : ${body.inventory[t]!.wording}`),
         body.fiction.wording ? `données fictives : ${body.fiction.wording}` : 'données fictives : aucune comptée',
-        body.rules[name === 'types' || name === 'areas' ? 'coverage' : name] ? `règle : ${body.rules[name === 'types' || name === 'areas' ? 'coverage' : name]}` : null,
+        body.rules[name === 'types' || name === 'areas' ? 'coverage' : name]
+          ? `règle : ${body.rules[name === 'types' || name === 'areas' ? 'coverage' : name]}`
+          : null,
         `source : ${body.source}`,
         `millésime des données : ${body.dataVintage}`,
       ];
