@@ -18,7 +18,12 @@ describe.each(backends())('panorama on $name', (backend) => {
   let session: { cookie: string; csrf: string };
 
   const get = async (path: string) => {
-    const res = await fetch(server.url + path);
+    // a kept-alive socket the server closes after 5 s idle (long SQL checks in between) may
+    // be reset as it is reused: such a request never reached the server, ask again
+    const res = await fetch(server.url + path).catch((err: unknown) => {
+      if ((err as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw err;
+      return fetch(server.url + path);
+    });
     return { status: res.status, body: (await res.json()) as any };
   };
   const send = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
