@@ -131,6 +131,7 @@ const API_CALLS: { name: string; path: string }[] = [
   },
   { name: 'gaps national (cls)', path: '/api/gaps?layer=cls' },
   { name: 'gaps région Occitanie (cls)', path: '/api/gaps?layer=cls&within=region:76' },
+  { name: 'panorama France', path: '/api/panorama?within=france' },
   { name: 'search "saint etienne"', path: '/api/search?q=saint%20etienne' },
   { name: 'search "cls issoire"', path: '/api/search?q=cls%20issoire' },
   { name: 'search "sa" (short prefix)', path: '/api/search?q=sa' },

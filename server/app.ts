@@ -16,6 +16,7 @@ import { compareRoutes } from './routes/compare.ts';
 import { configRoutes } from './routes/config.ts';
 import { gapRoutes } from './routes/gaps.ts';
 import { inventoryRoutes } from './routes/inventory.ts';
+import { panoramaRoutes } from './routes/panorama.ts';
 import { schemeImportRoutes } from './routes/scheme-import.ts';
 import { contributionRoutes } from './routes/contributions.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -129,6 +130,7 @@ export function createApp(
     compareRoutes(db),
     gapRoutes(db, () => version.current),
     inventoryRoutes(db),
+    panoramaRoutes(db, () => version.current),
     schemeImportRoutes(db, () => changed('scheme')),
     contributionRoutes(db, editor),
     loadRoutes(db),

@@ -7,6 +7,7 @@
 //   #…&view=gaps&layer=cls&within=departement:46     (within=france: the whole country)
 //   #…&view=load&s=cls-grand-quercy,cls-agglo-pays-issoire
 //   #…&view=entanglement&sel=scheme:cls-grand-quercy
+//   #…&view=panorama&within=region:76&fictif=1   (within=france by default)
 
 export interface MapView {
   zoom: number;
@@ -24,7 +25,8 @@ export type Analysis =
   | { kind: 'compare'; perimeters: TerritoryRef[] }
   | { kind: 'entanglement' }
   | { kind: 'gaps'; layer: string | null; within: TerritoryRef | 'france' | null }
-  | { kind: 'load'; schemes: string[] };
+  | { kind: 'load'; schemes: string[] }
+  | { kind: 'panorama'; within: string; fictif: boolean };
 
 export type AnalysisKind = Analysis['kind'];
 
@@ -44,6 +46,7 @@ export interface Permalink {
 }
 
 const LAYER_ID = /^[a-z][a-z0-9-]{0,39}$/;
+const PANORAMA_ZONE = /^(france|region:[0-9]{2}|departement:[0-9AB]{2,3})$/;
 const CODE = /^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$/;
 /** A compared perimeter may be a past version of a scheme: scheme:code@3. */
 const VERSIONED_CODE = /^[0-9A-Za-z][0-9A-Za-z._-]{0,63}(@[1-9][0-9]{0,5})?$/;
@@ -94,6 +97,8 @@ function encodeAnalysis(a: Analysis): string[] {
       ];
     case 'load':
       return ['view=load', ...(a.schemes.length ? [`s=${a.schemes.map(encodeURIComponent).join(',')}`] : [])];
+    case 'panorama':
+      return ['view=panorama', `within=${a.within}`, ...(a.fictif ? ['fictif=1'] : [])];
   }
 }
 
@@ -177,6 +182,10 @@ function parseAnalysis(params: Map<string, string>): Analysis | null {
     }
     case 'load':
       return { kind: 'load', schemes: parseCodes(params.get('s')) };
+    case 'panorama': {
+      const within = params.get('within') ?? '';
+      return { kind: 'panorama', within: PANORAMA_ZONE.test(within) ? within : 'france', fictif: params.get('fictif') === '1' };
+    }
     default:
       return null;
   }
