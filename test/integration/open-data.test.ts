@@ -256,8 +256,13 @@ describe.each(backends())('open data on $name', (backend) => {
       source: 'Registre Millefeuille',
     });
     expect(row.date_maj).toBe(new Date().toISOString().slice(0, 10));
-    // an agglomeration bearing the CLS on its own perimeter: its SIREN is known
-    expect(rows.find((r) => r.identifiant === 'cls-agglo-pays-issoire')).toMatchObject({ porteur_siren: '200070407' });
+    // an intercommunality bearing a scheme on its own perimeter: its SIREN is known (taken
+    // from the registry at test time: another test may have redrawn a seed scheme's perimeter)
+    const [onEpci] = await server.db.query<{ code: string; ref: string }>(
+      `SELECT code, perimeter_ref AS ref FROM registry.scheme WHERE bearer_type = 'EPCI' AND perimeter_ref LIKE 'epci:%' ORDER BY code LIMIT 1`,
+    );
+    expect(onEpci, 'a scheme borne by an EPCI on its own perimeter').toBeDefined();
+    expect(rows.find((r) => r.identifiant === onEpci!.code)).toMatchObject({ porteur_siren: onEpci!.ref.slice('epci:'.length) });
     // a town bearing a scheme: no SIREN in the registry, and the inventory defaults to unknown
     expect(rows.find((r) => r.identifiant === 'asv-cergy')).toMatchObject({ porteur_siren: '', inventaire_region: 'inconnu' });
     const members = (await csvOf('demarches-communes.csv')).rows.filter((r) => r.identifiant_demarche === CODE);
