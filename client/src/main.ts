@@ -1,4 +1,5 @@
-// Entry point: global styles, then the application.
+// Entry point: Zod without eval (CSP), global styles, then the application.
+import './lib/zod-jitless.ts';
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
