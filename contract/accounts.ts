@@ -1,6 +1,8 @@
-// Account administration routes added for issue 11: an administrator disables or
-// re-enables an account (disabling ends its sessions at once) or ends its sessions.
+// Account administration, for administrators: list and create accounts, disable or
+// re-enable one (disabling ends its sessions at once), end its sessions. The password
+// policy is the server's (server/auth/password-policy.ts), added to `newUserSchema` there.
 import { z } from 'zod';
+import { codeSchema, ROLES } from './domain.ts';
 import { endpoint } from './endpoint.ts';
 
 export const accountParams = z.object({
@@ -16,7 +18,7 @@ export const account = z.object({
   id: z.number().int(),
   email: z.string(),
   name: z.string(),
-  role: z.enum(['admin', 'planner', 'coordinator']),
+  role: z.enum(ROLES),
   region: z.string().nullable(),
   disabled: z.boolean(),
   schemes: z.array(z.string()),
@@ -24,7 +26,48 @@ export const account = z.object({
   sessions: z.number().int(),
 });
 
+export type Account = z.infer<typeof account>;
+
+export const newUserSchema = z
+  .object({
+    email: z.string().trim().email({ message: 'adresse électronique invalide' }).max(200),
+    name: z.string().trim().min(2, { message: 'nom trop court' }).max(200),
+    role: z.enum(ROLES, { message: 'rôle attendu : admin, planner ou coordinator' }),
+    region: z
+      .string()
+      .regex(/^\d{2}$/, { message: 'code région à 2 chiffres' })
+      .nullable()
+      .default(null),
+    password: z.string().max(500, { message: 'mot de passe trop long (500 caractères au plus)' }),
+    schemes: z.array(codeSchema).max(100).default([]),
+  })
+  .strict()
+  .refine((u) => u.role !== 'planner' || u.region, { message: 'un planificateur ARS doit avoir une région', path: ['region'] });
+
 export const endpoints = [
+  endpoint({
+    method: 'get',
+    path: '/api/users',
+    summary: 'Liste des comptes avec leurs démarches et leurs sessions ouvertes (administrateurs).',
+    tag: 'Comptes',
+    response: z.object({ users: z.array(account) }),
+  }),
+  endpoint({
+    method: 'post',
+    path: '/api/users',
+    summary: 'Crée un compte (administrateurs) ; le mot de passe suit la politique de mots de passe.',
+    tag: 'Comptes',
+    body: newUserSchema,
+    response: z.object({
+      id: z.number().int(),
+      email: z.string(),
+      name: z.string(),
+      role: z.enum(ROLES),
+      region: z.string().nullable(),
+      schemes: z.array(z.string()),
+    }),
+    status: 201,
+  }),
   endpoint({
     method: 'patch',
     path: '/api/users/:id',

@@ -25,6 +25,7 @@ import { JobRunner } from './jobs/runner.ts';
 import { layerRoutes } from './routes/layers.ts';
 import { loadRoutes } from './routes/load.ts';
 import { ogcRoutes } from './routes/ogc.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { openDataRoutes } from './routes/open-data.ts';
 import { perimeterImportRoutes } from './routes/perimeter-import.ts';
 import { perimeterVersionRoutes } from './routes/perimeter-versions.ts';
@@ -112,7 +113,7 @@ export function createApp(
   const jobs = new JobRunner(db, (err, job) => logger.error({ err, job }, 'import job'));
   const api = express.Router();
   // before the session lookup: the health check never waits for the database
-  api.use(healthRoutes(db));
+  api.use(healthRoutes(db), openApiRoutes());
   api.use(sessionMiddleware(db));
   api.use(
     authRoutes(db),

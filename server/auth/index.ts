@@ -6,7 +6,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Db, Queryable } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 import { verifyPassword } from './passwords.ts';
-import type { SessionUser } from './permissions.ts';
+import type { SessionUser } from '../../contract/permissions.ts';
 import { createSession, destroySession, findSession, SESSION_COOKIE, SESSION_TTL_HOURS } from './sessions.ts';
 
 export interface LoginStrategy {

@@ -1,7 +1,7 @@
 // Who may import or undo perimeters within a scope: an administrator anywhere (the whole
 // country included); a planner only within their own région (the région itself or one of
 // its départements). A pure function, unit-tested with the permission matrix.
-import type { SessionUser } from './permissions.ts';
+import type { SessionUser } from '../../contract/permissions.ts';
 
 /** `scopeRegion`: the région of the scope (null: the whole country). */
 export function canTouchScope(user: SessionUser | null, scopeRegion: string | null): boolean {

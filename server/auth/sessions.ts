@@ -2,7 +2,7 @@
 // with the user, the CSRF token and an expiry.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/db.ts';
-import type { Role, SessionUser } from './permissions.ts';
+import type { Role, SessionUser } from '../../contract/permissions.ts';
 
 export const SESSION_COOKIE = 'mf_session';
 export const SESSION_TTL_HOURS = 8;

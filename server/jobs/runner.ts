@@ -6,7 +6,7 @@
 // a job whose heartbeat stopped (its instance died) is marked failed, freeing its scope.
 import { randomUUID } from 'node:crypto';
 import type { Job } from '../../contract/jobs.ts';
-import type { SessionUser } from '../auth/permissions.ts';
+import type { SessionUser } from '../../contract/permissions.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 import {

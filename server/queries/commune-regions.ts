@@ -1,5 +1,5 @@
 // SQL: the région of each commune of a perimeter, for the rule that keeps a
-// coordinator's scheme inside its région (server/auth/permissions.ts).
+// coordinator's scheme inside its région (contract/permissions.ts).
 import type { Queryable } from '../db/db.ts';
 
 export async function communeRegions(db: Queryable, communes: { code: string }[]): Promise<{ code: string; region: string | null }[]> {

@@ -1,6 +1,6 @@
 // SQL for accounts.
 import type { Queryable } from '../db/db.ts';
-import type { Role } from '../auth/permissions.ts';
+import type { Role } from '../../contract/permissions.ts';
 
 export interface UserRow {
   id: number;

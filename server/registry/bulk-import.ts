@@ -6,7 +6,7 @@
 // The pure parts (reading, grouping, resolving names, comparing) come first and are
 // unit-tested; `planBulkImport` / `applyBulkImport` talk to the database.
 import { parseCsv } from '../../geodata/readers/csv.ts';
-import type { SessionUser } from '../auth/permissions.ts';
+import type { SessionUser } from '../../contract/permissions.ts';
 import type { Queryable } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 import {
@@ -23,7 +23,7 @@ import {
 import { majorityRegions, scopeCandidates, type NameCandidate } from '../queries/scheme-import.ts';
 import { searchKey } from '../search/normalize.ts';
 import { materializeSchemes } from './materialize.ts';
-import { SCHEME_TYPES, STATUSES } from './schema.ts';
+import { SCHEME_TYPES, STATUSES } from '../../contract/domain.ts';
 import { actsInRegion } from './scope.ts';
 
 export type Field =

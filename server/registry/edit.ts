@@ -1,7 +1,7 @@
 // Registry edits: each one validated, authorised, written with its history and
 // re-materialised into the atlas inside a single transaction — nothing half-saved —
 // then the scheme tiles are invalidated so the map never shows stale perimeters.
-import { can, canPlacePerimeter, statusAction, type Action, type SessionUser } from '../auth/permissions.ts';
+import { can, canPlacePerimeter, statusAction, type Action, type SessionUser } from '../../contract/permissions.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { communeRegions } from '../queries/commune-regions.ts';
 import { HttpError } from '../errors.ts';
@@ -21,7 +21,7 @@ import {
   type SchemeRecord,
 } from '../queries/registry.ts';
 import { materializeSchemes, updateSchemeRegions } from './materialize.ts';
-import type { PerimeterInput } from './schema.ts';
+import type { PerimeterInput } from '../../contract/schemes.ts';
 import { importedSchemeSchema, slugify } from './schema.ts';
 import type { RegistryCsvRow } from './csv.ts';
 import { describeZodError } from '../errors.ts';

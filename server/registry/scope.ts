@@ -1,7 +1,7 @@
-// Who may act where in the registry beyond the role matrix of auth/permissions.ts: the
+// Who may act where in the registry beyond the role matrix of contract/permissions.ts: the
 // région a planner answers for bounds what they import, moderate, declare complete and
 // whose contacts they read. Pure functions of the user and a région.
-import type { SessionUser } from '../auth/permissions.ts';
+import type { SessionUser } from '../../contract/permissions.ts';
 import { HttpError } from '../errors.ts';
 
 /** An admin acts everywhere; a planner in their own région only; a coordinator nowhere. */

@@ -1,15 +1,10 @@
 // POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me.
 import { Router } from 'express';
-import { z } from 'zod';
+import { loginSchema } from '../../contract/auth.ts';
 import { currentUser, endSession, passwordStrategy, startSession, type LoginStrategy } from '../auth/index.ts';
 import { describeWait, LoginThrottle } from '../auth/throttle.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
-
-const loginSchema = z.object({
-  email: z.string({ message: 'adresse électronique manquante' }).trim().email({ message: 'adresse électronique invalide' }).max(200),
-  password: z.string({ message: 'mot de passe manquant' }).min(1, { message: 'mot de passe manquant' }).max(500),
-});
 
 export function authRoutes(db: Db, throttle = new LoginThrottle(db), strategy: LoginStrategy = passwordStrategy): Router {
   const router = Router();

@@ -2,32 +2,17 @@
 // grouped by membership pattern, with communes, population and area, and an alignment
 // score per pair; CSV or GeoJSON. Unknown shares (QPV without contour) stay unknown.
 import { Router } from 'express';
-import { z } from 'zod';
 import { comparePerimeters, UNKNOWN_SHARE_REASON, type CommuneFacts } from '../analysis/compare.ts';
 import type { Db } from '../db/db.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { toCsv } from '../export/csv.ts';
-import { perimeterRefSchema, resolveLayer } from '../layers.ts';
+import { resolveLayer } from '../layers.ts';
 import { communeFacts, perimeterShares } from '../queries/analysis.ts';
 import { pastSchemeCommunes } from '../queries/registry.ts';
 import { findCommune, findPerimeter } from '../queries/territories.ts';
-import { jsonCsvGeojsonFormat } from '../export/format.ts';
+import { compareQuery as querySchema } from '../../contract/analysis.ts';
 
-export const MAX_COMPARED = 8;
 const KEYS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
-
-const querySchema = z.object({
-  p: z
-    .union([z.string(), z.array(z.string())], { message: 'indiquez 2 à 8 périmètres à comparer' })
-    .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(
-      z
-        .array(perimeterRefSchema)
-        .min(2, { message: 'comparer demande au moins 2 périmètres (p=couche:code&p=couche:code)' })
-        .max(MAX_COMPARED, { message: `au plus ${MAX_COMPARED} périmètres peuvent être comparés à la fois` }),
-    ),
-  format: jsonCsvGeojsonFormat,
-});
 
 export const ALIGNMENT_METHOD =
   'Indice de Jaccard pondéré par la population : Σ population × min(part A, part B) / Σ population × max(part A, part B) ; 1 = même périmètre, 0 = aucun recouvrement.';

@@ -4,7 +4,7 @@
 // only. The reporter's e-mail goes to moderators only.
 import { Router } from 'express';
 import { requireUser } from '../auth/index.ts';
-import type { SessionUser } from '../auth/permissions.ts';
+import type { SessionUser } from '../../contract/permissions.ts';
 import { LoginLimiter } from '../auth/rate-limit.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError, notFound } from '../errors.ts';

@@ -21,7 +21,7 @@ const SHORT_LABELS: Record<string, string> = { cpts: 'CPTS', epci: 'EPCI', petr:
 async function layerLabel(db: Db, layer: string): Promise<string> {
   return SHORT_LABELS[layer] ?? (await layerName(db, layer)) ?? layer;
 }
-import { jsonCsvFormat, jsonCsvGeojsonFormat } from '../export/format.ts';
+import { jsonCsvFormat, jsonCsvGeojsonFormat } from '../../contract/domain.ts';
 import { coverageContext, withPreamble, type CoverageContext } from '../registry/coverage-context.ts';
 
 const withinSchema = z

@@ -3,23 +3,13 @@
 // to the central town (the bearer commune when the perimeter is one, else the most
 // populous). CSV of the comparison table on request.
 import { Router } from 'express';
-import { z } from 'zod';
 import { schemeLoad } from '../analysis/load.ts';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
 import { toCsv } from '../export/csv.ts';
-import { codeSchema } from '../layers.ts';
 import { schemeGeography } from '../queries/analysis.ts';
 import { schemeDetails, findPerimeter } from '../queries/territories.ts';
-import { jsonCsvFormat } from '../export/format.ts';
-
-const querySchema = z.object({
-  scheme: z
-    .union([z.string(), z.array(z.string())], { message: 'paramètre scheme manquant (code d’une démarche)' })
-    .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(z.array(codeSchema).min(1).max(10, { message: 'au plus 10 démarches à la fois' })),
-  format: jsonCsvFormat,
-});
+import { loadQuery as querySchema } from '../../contract/analysis.ts';
 
 export function loadRoutes(db: Db): Router {
   const router = Router();

@@ -20,7 +20,7 @@ import {
 import { describeScope, SCOPE_SYNTAX, type Scope } from '../../geodata/perimeters/scope.ts';
 import { toJob } from './jobs.ts';
 import { requireUser } from '../auth/index.ts';
-import { can } from '../auth/permissions.ts';
+import { can } from '../../contract/permissions.ts';
 import { canTouchScope, SCOPE_FORBIDDEN } from '../auth/perimeter-scope.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError } from '../errors.ts';

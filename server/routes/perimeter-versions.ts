@@ -8,7 +8,7 @@ import { PerimeterImportError } from '../../geodata/perimeters/errors.ts';
 import { listVersions, undoVersion } from '../../geodata/perimeters/versions.ts';
 import { requireUser } from '../auth/index.ts';
 import { canTouchScope, SCOPE_FORBIDDEN } from '../auth/perimeter-scope.ts';
-import { can } from '../auth/permissions.ts';
+import { can } from '../../contract/permissions.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 

@@ -6,16 +6,18 @@
 //   GET    /api/schemes/:code/referent-gaps[?format=csv|geojson]   communes with no referent *known*:
 //          nobody declares a referent list complete, so the answer says how many are recorded.
 import { Router } from 'express';
-import { z } from 'zod';
 import { currentUser, requireUser } from '../auth/index.ts';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
 import { toCsv } from '../export/csv.ts';
-import { codeSchema } from '../layers.ts';
 import { getScheme, listReferents } from '../queries/registry.ts';
 import type { RegistryEditor } from '../registry/edit.ts';
-import { referentSchema } from '../registry/schema.ts';
-import { jsonCsvGeojsonFormat } from '../export/format.ts';
+import {
+  referentGapsQuery as formatSchema,
+  referentParams as communeParams,
+  referentSchema,
+  schemeParams as params,
+} from '../../contract/schemes.ts';
 import { canSeeContacts } from '../registry/scope.ts';
 import { withPreamble } from '../registry/coverage-context.ts';
 
@@ -28,15 +30,6 @@ function referentInventory(known: number) {
     wording: `communes sans élu référent connu — liste des référents non déclarée complète : ${known} référent${known > 1 ? 's' : ''} renseigné${known > 1 ? 's' : ''}`,
   };
 }
-
-const params = z.object({ code: codeSchema });
-const communeParams = z.object({
-  code: codeSchema,
-  commune: z.string().regex(/^(\d{5}|2[AB]\d{3})$/, { message: 'code commune INSEE attendu (5 caractères)' }),
-});
-const formatSchema = z.object({
-  format: jsonCsvGeojsonFormat,
-});
 
 export function referentRoutes(db: Db, editor: RegistryEditor): Router {
   const router = Router();

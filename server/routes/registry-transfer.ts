@@ -5,7 +5,7 @@
 // /api/jobs/:id, see contract/jobs.ts), one registry import at a time.
 import express, { Router } from 'express';
 import { requireUser } from '../auth/index.ts';
-import { can } from '../auth/permissions.ts';
+import { can } from '../../contract/permissions.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 import { allSchemes } from '../queries/registry.ts';

@@ -8,24 +8,14 @@
 //   DELETE /api/schemes/:code            close (status "terminé", end date)
 //   GET    /api/schemes/:code/history    every change: who (name and role; e-mail for admins only), when, before, after
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import { currentUser, requireUser } from '../auth/index.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError, notFound } from '../errors.ts';
-import { codeSchema } from '../layers.ts';
 import { listSchemes } from '../queries/schemes.ts';
 import { getScheme, listHistory } from '../queries/registry.ts';
 import type { RegistryEditor } from '../registry/edit.ts';
-import { createSchemeSchema, patchSchemeSchema } from '../registry/schema.ts';
+import { createSchemeSchema, patchSchemeSchema, schemeParams as params, schemesQuery as querySchema } from '../../contract/schemes.ts';
 import { maskEmails } from '../registry/scope.ts';
-
-const querySchema = z.object({
-  type: z
-    .enum(['CLS', 'ASV', 'CLSM', 'PTSM', 'cls', 'asv', 'clsm', 'ptsm'], { message: 'type attendu : CLS, ASV, CLSM ou PTSM' })
-    .transform((t) => t.toUpperCase())
-    .optional(),
-});
-const params = z.object({ code: codeSchema });
 
 const etag = (version: number) => `"v${version}"`;
 

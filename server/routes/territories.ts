@@ -2,12 +2,11 @@
 // (…/communes, as JSON, CSV or GeoJSON). A former commune code redirects to the
 // current commune.
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
 import { entanglementByLayer, UNKNOWN_PART_REASON } from '../analysis/entanglement.ts';
 import { toCsv } from '../export/csv.ts';
-import { codeSchema, layerIdSchema, resolveLayer } from '../layers.ts';
+import { resolveLayer } from '../layers.ts';
 import { overlapsWith } from '../queries/analysis.ts';
 import { listLayers } from '../queries/layers.ts';
 import {
@@ -21,16 +20,12 @@ import {
   schemeDetails,
   type TerritoryRow,
 } from '../queries/territories.ts';
-import { jsonCsvFormat, jsonCsvGeojsonFormat } from '../export/format.ts';
-
-const paramsSchema = z.object({ layer: layerIdSchema, code: codeSchema });
-const formatSchema = z.object({
-  format: jsonCsvGeojsonFormat,
-});
-
-const csvFormatSchema = z.object({
-  format: jsonCsvFormat,
-});
+import {
+  communesQuery as formatSchema,
+  entanglementQuery as csvFormatSchema,
+  locateQuery as pointSchema,
+  territoryParams as paramsSchema,
+} from '../../contract/territories.ts';
 
 const round = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)));
 
@@ -51,11 +46,6 @@ async function resolveTerritory(db: Db, req: Request, suffix: string): Promise<R
   if (!territory) throw notFound(`Aucun territoire « ${rawCode} » dans la couche « ${layerId} ».`);
   return { territory };
 }
-
-const pointSchema = z.object({
-  lon: z.coerce.number({ message: 'longitude attendue' }).min(-180).max(180),
-  lat: z.coerce.number({ message: 'latitude attendue' }).min(-90).max(90),
-});
 
 export function territoryRoutes(db: Db): Router {
   const router = Router();

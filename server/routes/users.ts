@@ -2,36 +2,20 @@
 // (disable or re-enable; disabling ends the account's sessions) and
 // DELETE /api/users/:id/sessions (sign the account out everywhere).
 import { Router, type Response } from 'express';
-import { z } from 'zod';
-import { accountParams, accountPatch } from '../../contract/accounts.ts';
+import { accountParams, accountPatch, newUserSchema as newUser } from '../../contract/accounts.ts';
 import { requireUser } from '../auth/index.ts';
 import { passwordProblem } from '../auth/password-policy.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { can, type SessionUser } from '../auth/permissions.ts';
+import { can, type SessionUser } from '../../contract/permissions.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError, notFound } from '../errors.ts';
-import { codeSchema } from '../layers.ts';
 import { createUser, emailTaken, endSessions, getUser, listUsers, setDisabled } from '../queries/users.ts';
 
-export const newUserSchema = z
-  .object({
-    email: z.string().trim().email({ message: 'adresse électronique invalide' }).max(200),
-    name: z.string().trim().min(2, { message: 'nom trop court' }).max(200),
-    role: z.enum(['admin', 'planner', 'coordinator'], { message: 'rôle attendu : admin, planner ou coordinator' }),
-    region: z
-      .string()
-      .regex(/^\d{2}$/, { message: 'code région à 2 chiffres' })
-      .nullable()
-      .default(null),
-    password: z.string().max(500, { message: 'mot de passe trop long (500 caractères au plus)' }),
-    schemes: z.array(codeSchema).max(100).default([]),
-  })
-  .strict()
-  .refine((u) => u.role !== 'planner' || u.region, { message: 'un planificateur ARS doit avoir une région', path: ['region'] })
-  .superRefine((u, ctx) => {
-    const problem = passwordProblem(u.password, u.email);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['password'] });
-  });
+/** The contract's new account, held to the password policy. */
+export const newUserSchema = newUser.superRefine((u, ctx) => {
+  const problem = passwordProblem(u.password, u.email);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['password'] });
+});
 
 export function userRoutes(db: Db): Router {
   const router = Router();

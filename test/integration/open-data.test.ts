@@ -14,7 +14,7 @@ import { hashPassword } from '../../server/auth/passwords.ts';
 import { exportOpenData } from '../../server/open-data/export.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { materializeSchemes } from '../../server/registry/materialize.ts';
-import { BEARER_TYPES, SCHEME_TYPES, STATUSES, THEMES } from '../../server/registry/schema.ts';
+import { BEARER_TYPES, SCHEME_TYPES, STATUSES, THEMES } from '../../contract/domain.ts';
 import { finishedJob } from '../support/jobs.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 

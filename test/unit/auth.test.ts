@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../server/auth/passwords.ts';
 import { passwordProblem } from '../../server/auth/password-policy.ts';
-import { can, canPlacePerimeter, statusAction, type Action, type SessionUser } from '../../server/auth/permissions.ts';
+import { can, canPlacePerimeter, statusAction, type Action, type SessionUser } from '../../contract/permissions.ts';
 import { LoginLimiter } from '../../server/auth/rate-limit.ts';
 import { accountKey, addressKey, DEFAULT_POLICY, delayAfter, describeWait } from '../../server/auth/throttle.ts';
 

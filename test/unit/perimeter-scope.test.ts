@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScope } from '../../geodata/perimeters/scope.ts';
 import { canTouchScope } from '../../server/auth/perimeter-scope.ts';
-import type { SessionUser } from '../../server/auth/permissions.ts';
+import type { SessionUser } from '../../contract/permissions.ts';
 
 const user = (role: SessionUser['role'], region: string | null): SessionUser => ({
   id: 1,

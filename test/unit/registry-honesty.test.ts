@@ -2,7 +2,7 @@
 // coverage figure, who acts in which région, e-mail masking, and the pure parts of the
 // bulk scheme import (columns, tokens, names never guessed, grouping, change detection).
 import { describe, expect, it } from 'vitest';
-import type { SessionUser } from '../../server/auth/permissions.ts';
+import type { SessionUser } from '../../contract/permissions.ts';
 import {
   classifyToken,
   groupSchemes,

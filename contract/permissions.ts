@@ -1,5 +1,6 @@
 // Who may do what with the registry: a pure function of the user and the scheme, so
-// the whole matrix is unit-tested without a server.
+// the whole matrix is unit-tested without a server, and the client asks the same rule
+// before offering an action (the server has the final word).
 //   visitor      reads everything except personal contact details
 //   coordinator  edits the schemes they are attached to (fields, perimeter, referents),
 //                the perimeter staying inside the scheme's région; never closes one
@@ -7,7 +8,9 @@
 //                imports perimeter files (CPTS, psychiatric sectors…)
 //   admin        everything, and manages accounts
 
-export type Role = 'admin' | 'planner' | 'coordinator';
+import type { Role } from './domain.ts';
+
+export type { Role };
 
 export interface SessionUser {
   id: number;
