@@ -44,15 +44,15 @@ export const newUserSchema = z
   .strict()
   .refine((u) => u.role !== 'planner' || u.region, { message: 'un planificateur ARS doit avoir une région', path: ['region'] });
 
-export const endpoints = [
-  endpoint({
+export const endpoints = {
+  list: endpoint({
     method: 'get',
     path: '/api/users',
     summary: 'Liste des comptes avec leurs démarches et leurs sessions ouvertes (administrateurs).',
     tag: 'Comptes',
     response: z.object({ users: z.array(account) }),
   }),
-  endpoint({
+  create: endpoint({
     method: 'post',
     path: '/api/users',
     summary: 'Crée un compte (administrateurs) ; le mot de passe suit la politique de mots de passe.',
@@ -68,7 +68,7 @@ export const endpoints = [
     }),
     status: 201,
   }),
-  endpoint({
+  setDisabled: endpoint({
     method: 'patch',
     path: '/api/users/:id',
     summary: 'Désactive ou réactive un compte ; la désactivation ferme aussitôt toutes ses sessions (administrateurs).',
@@ -77,7 +77,7 @@ export const endpoints = [
     body: accountPatch,
     response: z.object({ user: account }),
   }),
-  endpoint({
+  endSessions: endpoint({
     method: 'delete',
     path: '/api/users/:id/sessions',
     summary: 'Ferme toutes les sessions ouvertes d’un compte, qui devra se reconnecter (administrateurs).',
@@ -85,4 +85,4 @@ export const endpoints = [
     params: accountParams,
     response: z.object({ ended: z.number().int() }),
   }),
-];
+};

@@ -150,8 +150,8 @@ export const schemeLoadSchema = z.object({
 export type SchemeLoad = z.infer<typeof schemeLoadSchema>;
 
 const tag = 'Analyses';
-export const endpoints = [
-  endpoint({
+export const endpoints = {
+  compare: endpoint({
     method: 'get',
     path: '/api/compare',
     tag,
@@ -162,7 +162,7 @@ export const endpoints = [
     response: comparisonSchema,
     produces: ['text/csv', 'application/geo+json'],
   }),
-  endpoint({
+  gaps: endpoint({
     method: 'get',
     path: '/api/gaps',
     tag,
@@ -172,7 +172,7 @@ export const endpoints = [
     response: gapsSchema,
     produces: ['text/csv', 'application/geo+json'],
   }),
-  endpoint({
+  qpvGaps: endpoint({
     method: 'get',
     path: '/api/gaps/qpv',
     tag,
@@ -181,7 +181,7 @@ export const endpoints = [
     response: qpvGapsSchema,
     produces: ['text/csv'],
   }),
-  endpoint({
+  load: endpoint({
     method: 'get',
     path: '/api/load',
     tag,
@@ -190,4 +190,4 @@ export const endpoints = [
     response: z.object({ schemes: z.array(schemeLoadSchema) }),
     produces: ['text/csv'],
   }),
-];
+};

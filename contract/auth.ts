@@ -23,8 +23,8 @@ export const sessionSchema = z.object({ user: userSchema, csrfToken: z.string() 
 export type Session = z.infer<typeof sessionSchema>;
 
 const tag = 'Comptes';
-export const endpoints = [
-  endpoint({
+export const endpoints = {
+  login: endpoint({
     method: 'post',
     path: '/api/auth/login',
     tag,
@@ -32,12 +32,18 @@ export const endpoints = [
     body: loginSchema,
     response: sessionSchema,
   }),
-  endpoint({ method: 'post', path: '/api/auth/logout', tag, summary: 'Déconnexion : ferme la session (réponse 204).', status: 204 }),
-  endpoint({
+  logout: endpoint({
+    method: 'post',
+    path: '/api/auth/logout',
+    tag,
+    summary: 'Déconnexion : ferme la session (réponse 204).',
+    status: 204,
+  }),
+  me: endpoint({
     method: 'get',
     path: '/api/auth/me',
     tag,
     summary: 'L’utilisateur connecté et son jeton CSRF (401 sans session).',
     response: sessionSchema,
   }),
-];
+};

@@ -10,6 +10,7 @@ import { endpoints as jobs } from './jobs.ts';
 import { endpoints as ogc } from './ogc.ts';
 import { endpoints as openData } from './open-data.ts';
 import { endpoints as panorama } from './panorama.ts';
+import { endpoints as perimeterImport } from './perimeter-import.ts';
 import { endpoints as perimeterVersions } from './perimeter-versions.ts';
 import { endpoints as schemeImport } from './scheme-import.ts';
 import { endpoints as schemes } from './schemes.ts';
@@ -18,19 +19,20 @@ import { endpoints as system } from './system.ts';
 import { endpoints as territories } from './territories.ts';
 
 export const ENDPOINTS: readonly Endpoint[] = [
-  ...territories,
-  ...search,
-  ...analysis,
-  ...panorama,
-  ...schemes,
-  ...inventory,
-  ...schemeImport,
-  ...contributions,
-  ...jobs,
-  ...perimeterVersions,
-  ...openData,
-  ...auth,
-  ...accounts,
-  ...system,
-  ...ogc,
+  ...Object.values(territories),
+  ...Object.values(search),
+  ...Object.values(analysis),
+  ...Object.values(panorama),
+  ...Object.values(schemes),
+  ...Object.values(inventory),
+  ...Object.values(schemeImport),
+  ...Object.values(contributions),
+  ...Object.values(jobs),
+  ...Object.values(perimeterImport),
+  ...Object.values(perimeterVersions),
+  ...Object.values(openData),
+  ...Object.values(auth),
+  ...Object.values(accounts),
+  ...Object.values(system),
+  ...Object.values(ogc),
 ];

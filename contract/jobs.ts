@@ -31,8 +31,8 @@ export const jobParamsSchema = z.object({ id: z.string().regex(/^[0-9a-f-]{36}$/
 /** The answer of a route that starts a job (202 Accepted, Location: /api/jobs/:id). */
 export const acceptedJobSchema = z.object({ job: jobSchema });
 
-export const endpoints = [
-  endpoint({
+export const endpoints = {
+  job: endpoint({
     method: 'get',
     path: '/api/jobs/:id',
     summary: 'État d’un import en tâche de fond : étape, avancement, rapport ou erreur (son auteur ou un administrateur).',
@@ -40,15 +40,7 @@ export const endpoints = [
     params: jobParamsSchema,
     response: jobSchema,
   }),
-  endpoint({
-    method: 'post',
-    path: '/api/perimeters/import',
-    summary: 'Dépose un fichier de périmètres (CSV, GeoJSON, shapefile zippé) : l’import part en tâche de fond (202, Location).',
-    tag: 'Imports',
-    response: acceptedJobSchema,
-    status: 202,
-  }),
-  endpoint({
+  registryImport: endpoint({
     method: 'post',
     path: '/api/registry/import',
     summary: 'Importe le registre au format CSV (administrateurs) : l’import part en tâche de fond (202, Location).',
@@ -56,4 +48,4 @@ export const endpoints = [
     response: acceptedJobSchema,
     status: 202,
   }),
-];
+};

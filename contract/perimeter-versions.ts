@@ -40,8 +40,8 @@ export const versionParams = z.object({
   id: z.coerce.number({ message: 'numéro d’import attendu' }).int().positive({ message: 'numéro d’import attendu' }),
 });
 
-export const endpoints = [
-  endpoint({
+export const endpoints = {
+  list: endpoint({
     method: 'get',
     path: '/api/perimeters/versions',
     summary: 'Liste les imports de périmètres d’une couche (auteur, date, fichier, zone, changements), du plus récent au plus ancien.',
@@ -49,7 +49,7 @@ export const endpoints = [
     query: versionsQuery,
     response: z.object({ versions: z.array(versionSchema) }),
   }),
-  endpoint({
+  undo: endpoint({
     method: 'post',
     path: '/api/perimeters/versions/:id/undo',
     summary: 'Annule un import de périmètres : rétablit la zone de l’import telle qu’elle était avant lui.',
@@ -59,4 +59,4 @@ export const endpoints = [
       undone: z.object({ id: z.number().int(), layer: z.string(), removed: z.number().int(), restored: z.number().int() }),
     }),
   }),
-];
+};

@@ -188,8 +188,8 @@ export const referentGapsAnswer = z.object({
 });
 
 const tag = 'Registre';
-export const endpoints = [
-  endpoint({
+export const endpoints = {
+  list: endpoint({
     method: 'get',
     path: '/api/schemes',
     tag,
@@ -197,7 +197,7 @@ export const endpoints = [
     query: schemesQuery,
     response: z.object({ schemes: z.array(schemeSummarySchema) }),
   }),
-  endpoint({
+  create: endpoint({
     method: 'post',
     path: '/api/schemes',
     tag,
@@ -206,7 +206,7 @@ export const endpoints = [
     response: schemeWriteAnswer,
     status: 201,
   }),
-  endpoint({
+  get: endpoint({
     method: 'get',
     path: '/api/schemes/:code',
     tag,
@@ -214,7 +214,7 @@ export const endpoints = [
     params: schemeParams,
     response: z.object({ scheme: schemeRecordSchema }),
   }),
-  endpoint({
+  update: endpoint({
     method: 'patch',
     path: '/api/schemes/:code',
     tag,
@@ -223,7 +223,7 @@ export const endpoints = [
     body: patchSchemeSchema,
     response: schemeWriteAnswer,
   }),
-  endpoint({
+  close: endpoint({
     method: 'delete',
     path: '/api/schemes/:code',
     tag,
@@ -231,7 +231,7 @@ export const endpoints = [
     params: schemeParams,
     response: z.object({ scheme: schemeRecordSchema }),
   }),
-  endpoint({
+  history: endpoint({
     method: 'get',
     path: '/api/schemes/:code/history',
     tag,
@@ -239,7 +239,7 @@ export const endpoints = [
     params: schemeParams,
     response: z.object({ history: z.array(historyEntrySchema) }),
   }),
-  endpoint({
+  referents: endpoint({
     method: 'get',
     path: '/api/schemes/:code/referents',
     tag,
@@ -248,7 +248,7 @@ export const endpoints = [
     params: schemeParams,
     response: referentsAnswer,
   }),
-  endpoint({
+  saveReferent: endpoint({
     method: 'put',
     path: '/api/schemes/:code/referents/:commune',
     tag,
@@ -257,7 +257,7 @@ export const endpoints = [
     body: referentSchema,
     status: 204,
   }),
-  endpoint({
+  deleteReferent: endpoint({
     method: 'delete',
     path: '/api/schemes/:code/referents/:commune',
     tag,
@@ -265,7 +265,7 @@ export const endpoints = [
     params: referentParams,
     status: 204,
   }),
-  endpoint({
+  referentGaps: endpoint({
     method: 'get',
     path: '/api/schemes/:code/referent-gaps',
     tag,
@@ -275,11 +275,11 @@ export const endpoints = [
     response: referentGapsAnswer,
     produces: ['text/csv', 'application/geo+json'],
   }),
-  endpoint({
+  exportCsv: endpoint({
     method: 'get',
     path: '/api/registry/export.csv',
     tag,
     summary: 'Le registre entier au format CSV, tel que l’import le relit.',
     produces: ['text/csv'],
   }),
-];
+};

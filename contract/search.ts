@@ -25,8 +25,8 @@ export type SearchHit = z.infer<typeof searchHit>;
 
 export const searchAnswer = z.object({ query: z.string(), results: z.array(searchHit) });
 
-export const endpoints = [
-  endpoint({
+export const endpoints = {
+  search: endpoint({
     method: 'get',
     path: '/api/search',
     tag: 'Recherche',
@@ -38,4 +38,4 @@ export const endpoints = [
     query: searchQuery,
     response: searchAnswer,
   }),
-];
+};

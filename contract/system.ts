@@ -27,36 +27,36 @@ export const tileParams = z.object({
   y: z.string(),
 });
 
-export const endpoints = [
-  endpoint({
+export const endpoints = {
+  health: endpoint({
     method: 'get',
     path: '/api/health',
     tag: 'Service',
     summary: 'État du service : base de données joignable, données de référence chargées et leur millésime (503 sinon).',
     response: healthSchema,
   }),
-  endpoint({
+  config: endpoint({
     method: 'get',
     path: '/api/config',
     tag: 'Service',
     summary: 'Réglages utiles au client : fond de carte distant facultatif, adresse d’archives PMTiles statiques.',
     response: configSchema,
   }),
-  endpoint({
+  openapi: endpoint({
     method: 'get',
     path: '/api/openapi.json',
     tag: 'Service',
     summary: 'Ce document : la description OpenAPI 3.1 de l’API, générée depuis ses schémas.',
     response: z.record(z.string(), z.unknown()),
   }),
-  endpoint({
+  docs: endpoint({
     method: 'get',
     path: '/api/docs',
     tag: 'Service',
     summary: 'Page de référence lisible de l’API (HTML), générée depuis les mêmes schémas.',
     produces: ['text/html'],
   }),
-  endpoint({
+  tile: endpoint({
     method: 'get',
     path: '/tiles/:layers/:z/:x/:y.mvt',
     tag: 'Tuiles',
@@ -64,11 +64,11 @@ export const endpoints = [
     params: tileParams,
     produces: ['application/vnd.mapbox-vector-tile'],
   }),
-  endpoint({
+  ogcStyle: endpoint({
     method: 'get',
     path: '/ogc/style.css',
     tag: 'OGC API – Features',
     summary: 'Feuille de style des pages HTML du service OGC API – Features.',
     produces: ['text/css'],
   }),
-];
+};

@@ -121,15 +121,15 @@ export const entanglementSchema = z.object({
 export type Entanglement = z.infer<typeof entanglementSchema>;
 
 const tag = 'Territoires';
-export const endpoints = [
-  endpoint({
+export const endpoints = {
+  layers: endpoint({
     method: 'get',
     path: '/api/layers',
     tag,
     summary: 'Catalogue des couches : nombre d’unités, millésime, source, licence, données fictives ou non.',
     response: z.object({ layers: z.array(layerSchema) }),
   }),
-  endpoint({
+  locate: endpoint({
     method: 'get',
     path: '/api/locate',
     tag,
@@ -137,7 +137,7 @@ export const endpoints = [
     query: locateQuery,
     response: z.object({ layer: z.literal('commune'), code: z.string(), name: z.string() }),
   }),
-  endpoint({
+  territory: endpoint({
     method: 'get',
     path: '/api/territories/:layer/:code',
     tag,
@@ -147,7 +147,7 @@ export const endpoints = [
     params: territoryParams,
     response: territorySchema,
   }),
-  endpoint({
+  communes: endpoint({
     method: 'get',
     path: '/api/territories/:layer/:code/communes',
     tag,
@@ -163,7 +163,7 @@ export const endpoints = [
     }),
     produces: ['text/csv', 'application/geo+json'],
   }),
-  endpoint({
+  entanglement: endpoint({
     method: 'get',
     path: '/api/territories/:layer/:code/entanglement',
     tag: 'Analyses',
@@ -173,4 +173,4 @@ export const endpoints = [
     response: entanglementSchema,
     produces: ['text/csv'],
   }),
-];
+};

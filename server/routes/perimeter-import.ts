@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
-import { z } from 'zod';
+import { perimeterImportQuery as querySchema, type PerimeterImportReport } from '../../contract/perimeter-import.ts';
 import {
   importPerimeters,
   MAX_FILE_BYTES,
@@ -26,30 +26,6 @@ import type { Db } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 import { makeUploadDir } from '../jobs/cleanup.ts';
 import type { JobRunner } from '../jobs/runner.ts';
-
-const querySchema = z.object({
-  layer: z.enum(['cpts', 'secteur-psy-adulte', 'secteur-psy-enfant', 'other'], {
-    message: 'couche attendue : cpts, secteur-psy-adulte, secteur-psy-enfant ou other',
-  }),
-  name: z.string().trim().max(80).optional(),
-  dryRun: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
-  region: z
-    .string()
-    .regex(/^\d{2}$/, { message: 'code région à 2 chiffres' })
-    .optional(),
-  scope: z
-    .string()
-    .regex(/^(pays|france|(departement|region):[0-9AB]{2,3})$/i, { message: `zone attendue : ${SCOPE_SYNTAX}` })
-    .optional(),
-  filename: z
-    .string()
-    .max(120)
-    .regex(/^[\p{L}\p{N} ._()-]+\.(csv|txt|geojson|json|zip)$/iu, { message: 'nom de fichier attendu en .csv, .geojson ou .zip' })
-    .default('perimetres.csv'),
-});
 
 /** The layer the file replaces (the job's scope); a bad choice is refused before anything is read. */
 function layerOf(choice: string, name: string | undefined) {
@@ -95,7 +71,8 @@ export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) =>
         async (progress) => {
           try {
             progress('lecture du fichier et calcul des appartenances');
-            const report = await importPerimeters(db, {
+            // typed by the contract: the report the client reads cannot drift from the importer's
+            const report: PerimeterImportReport = await importPerimeters(db, {
               layer: q.layer,
               name: q.name,
               dryRun: q.dryRun,

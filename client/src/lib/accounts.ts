@@ -1,22 +1,13 @@
 // Account administration for the admin panel (client/src/components/AccountsPanel.svelte):
 // list, disable or re-enable, end sessions. The server checks the role; this only calls.
-import type { Role } from './registry.ts';
-import { call } from './registry.ts';
+import { endpoints as accounts_, type Account } from '../../../contract/accounts.ts';
+import { fetchJson } from './http.ts';
 
-export interface Account {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  region: string | null;
-  disabled: boolean;
-  schemes: string[];
-  sessions: number;
-}
+export type { Account };
 
 export const accounts = {
-  list: () => call<{ users: Account[] }>('GET', '/api/users').then((r) => r.data.users),
+  list: () => fetchJson(accounts_.list).then((r) => r.users),
   setDisabled: (id: number, disabled: boolean) =>
-    call<{ user: Account }>('PATCH', `/api/users/${id}`, { body: { disabled } }).then((r) => r.data.user),
-  endSessions: (id: number) => call<{ ended: number }>('DELETE', `/api/users/${id}/sessions`).then((r) => r.data.ended),
+    fetchJson(accounts_.setDisabled, { params: { id }, body: { disabled } }).then((r) => r.user),
+  endSessions: (id: number) => fetchJson(accounts_.endSessions, { params: { id } }).then((r) => r.ended),
 };

@@ -2,9 +2,24 @@
 // (inventory status, fiction), the inventory declarations of a région, the public
 // "Signaler une démarche" form and its moderation queue. Types come from contract/.
 import type { z } from 'zod';
-import type { fictionSchema, inventoryRowSchema, zoneInventorySchema } from '../../../contract/inventory.ts';
-import type { contributionInputSchema, contributionSchema } from '../../../contract/contributions.ts';
-import { call } from './registry.ts';
+import {
+  listInventory,
+  putInventory,
+  type fictionSchema,
+  type inventoryRowSchema,
+  type setInventorySchema,
+  type zoneInventorySchema,
+} from '../../../contract/inventory.ts';
+import {
+  acceptContribution,
+  type CONTRIBUTION_STATUSES,
+  listContributions,
+  rejectContribution,
+  submitContribution,
+  type contributionInputSchema,
+  type contributionSchema,
+} from '../../../contract/contributions.ts';
+import { fetchJson } from './http.ts';
 
 export type ZoneInventory = z.infer<typeof zoneInventorySchema>;
 export type Fiction = z.infer<typeof fictionSchema>;
@@ -25,22 +40,19 @@ export function shareIsFact(h: Honest): boolean {
 
 export const INVENTORY_LABELS: Record<string, string> = { inconnu: 'inconnu', partiel: 'partiel', complet: 'complet' };
 
-const seg = encodeURIComponent;
-
 export const inventoryApi = {
-  region: (region: string) =>
-    call<{ region: string; entries: InventoryRow[] }>('GET', `/api/inventory?region=${seg(region)}`).then((r) => r.data.entries),
+  region: (region: string) => fetchJson(listInventory, { query: { region } }).then((r) => r.entries),
   set: (zone: string, type: string, body: { status: string; completeAt: string | null; comment: string }) =>
-    call<{ entry: InventoryRow }>('PUT', `/api/inventory/${seg(zone)}/${seg(type)}`, { body }).then((r) => r.data.entry),
+    fetchJson(putInventory, {
+      params: { zone, type: type as InventoryRow['type'] },
+      body: body as z.input<typeof setInventorySchema>,
+    }).then((r) => r.entry),
 };
 
 export const contributionsApi = {
-  submit: (input: ContributionInput) =>
-    call<{ received: true; message: string }>('POST', '/api/contributions', { body: input }).then((r) => r.data),
-  queue: (status = 'en_attente') =>
-    call<{ contributions: Contribution[] }>('GET', `/api/contributions?status=${seg(status)}`).then((r) => r.data.contributions),
-  accept: (id: number) =>
-    call<{ scheme: { code: string; name: string } }>('POST', `/api/contributions/${id}/accept`, { body: {} }).then((r) => r.data.scheme),
-  reject: (id: number, reason: string) =>
-    call<{ contribution: Contribution }>('POST', `/api/contributions/${id}/reject`, { body: { reason } }).then((r) => r.data.contribution),
+  submit: (input: ContributionInput) => fetchJson(submitContribution, { body: input }),
+  queue: (status: (typeof CONTRIBUTION_STATUSES)[number] = 'en_attente') =>
+    fetchJson(listContributions, { query: { status } }).then((r) => r.contributions),
+  accept: (id: number) => fetchJson(acceptContribution, { params: { id }, body: {} }).then((r) => r.scheme),
+  reject: (id: number, reason: string) => fetchJson(rejectContribution, { params: { id }, body: { reason } }).then((r) => r.contribution),
 };

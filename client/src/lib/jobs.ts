@@ -1,8 +1,8 @@
 // Imports run on the server as jobs: the upload answers 202 with the job, and the client
 // polls GET /api/jobs/:id until it has succeeded or failed, telling the caller each step
 // (contract/jobs.ts). A job outlives a slow answer: polling retries after a network hiccup.
-import type { Job } from '../../../contract/jobs.ts';
-import { ApiError } from './api.ts';
+import { endpoints as jobs, type Job } from '../../../contract/jobs.ts';
+import { ApiError, fetchJson } from './http.ts';
 
 export type { Job } from '../../../contract/jobs.ts';
 
@@ -18,18 +18,16 @@ export async function followJob(job: Job, onProgress: (job: Job) => void = () =>
   onProgress(job);
   while (job.status === 'running') {
     await wait(POLL_MS);
-    let res: Response;
     try {
-      res = await fetch(`/api/jobs/${encodeURIComponent(job.id)}`, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
-    } catch {
-      if (++misses > MAX_MISSES)
-        throw new ApiError(0, 'Le serveur ne répond plus : l’import continue peut-être ; rechargez la page plus tard.');
-      continue;
+      job = await fetchJson(jobs.job, { params: { id: job.id } });
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const transient = err.status === 0 || err.status >= 500;
+      if (transient && ++misses <= MAX_MISSES) continue;
+      if (err.status === 0) throw new ApiError(0, 'Le serveur ne répond plus : l’import continue peut-être ; rechargez la page plus tard.');
+      throw new ApiError(err.status, `Impossible de suivre l’import (erreur ${err.status}).`);
     }
-    if (res.status >= 500 && ++misses <= MAX_MISSES) continue;
-    if (!res.ok) throw new ApiError(res.status, `Impossible de suivre l’import (erreur ${res.status}).`);
     misses = 0;
-    job = (await res.json()) as Job;
     onProgress(job);
   }
   return job;

@@ -9,6 +9,8 @@
 //   #…&view=entanglement&sel=scheme:cls-grand-quercy
 //   #…&view=panorama&within=region:76&fictif=1   (within=france by default)
 
+import { MAX_COMPARED, MAX_LOAD_SCHEMES } from '../../../contract/domain.ts';
+
 export interface MapView {
   zoom: number;
   lat: number;
@@ -30,8 +32,7 @@ export type Analysis =
 
 export type AnalysisKind = Analysis['kind'];
 
-export const MAX_COMPARED = 8;
-export const MAX_LOAD_SCHEMES = 10;
+export { MAX_COMPARED, MAX_LOAD_SCHEMES };
 
 export interface Permalink {
   /** null: not in the URL (use the start view). */
