@@ -5,6 +5,7 @@
 // fallback (a lost connection) and is the only way on the embedded database, which one
 // process holds.
 import type { Db, Queryable } from './db/db.ts';
+import { dataChangesSince, lastDataChange } from './queries/data-changes.ts';
 import type { TileStore } from './tiles/store.ts';
 
 /**
@@ -37,14 +38,11 @@ export function watchDataChanges(
   { intervalMs, onError }: { intervalMs: number; onError: (err: unknown) => void },
 ): DataChangeWatcher {
   // changes before the server started are already in what it loads
-  let last: Promise<number> = db
-    .query<{ id: number }>(`SELECT coalesce(max(id), 0)::int AS id FROM public.data_change`)
-    .then((rows) => rows[0]?.id ?? 0)
-    .catch((err: unknown) => {
-      // without a starting point, the first check reports every change: too many reloads, never stale tiles
-      onError(err);
-      return 0;
-    });
+  let last: Promise<number> = lastDataChange(db).catch((err: unknown) => {
+    // without a starting point, the first check reports every change: too many reloads, never stale tiles
+    onError(err);
+    return 0;
+  });
   let running = false;
   let again = false;
 
@@ -58,10 +56,7 @@ export function watchDataChanges(
     running = true;
     try {
       const since = await last;
-      const rows = await db.query<{ id: number; layer: string | null }>(
-        `SELECT id, layer FROM public.data_change WHERE id > $1 ORDER BY id`,
-        [since],
-      );
+      const rows = await dataChangesSince(db, since);
       if (rows.length === 0) return;
       last = Promise.resolve(rows.at(-1)!.id);
       const layers = new Set(rows.map((r) => r.layer));

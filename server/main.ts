@@ -9,7 +9,7 @@ import { holdDataDir } from './db/data-dir-lock.ts';
 import { openDb } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
 import { cleanupAfterCrash } from './jobs/cleanup.ts';
-import { listLayers } from './queries/layers.ts';
+import { countCommunes, listLayers } from './queries/layers.ts';
 import { TileStore } from './tiles/store.ts';
 
 const config = loadConfig();
@@ -24,8 +24,7 @@ logger.info({ database: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir 
 const applied = await migrate(db);
 if (applied.length) logger.info({ applied }, 'migrations applied');
 
-const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM atlas.commune')) as [{ n: number }];
-if (n === 0) {
+if ((await countCommunes(db)) === 0) {
   logger.info({ geodataDir: config.geodataDir }, 'empty database: importing reference data (first start)');
   const report = await importReference(db, config.geodataDir, (step) => logger.info(step));
   logger.info(formatReport(report));

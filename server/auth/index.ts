@@ -7,6 +7,7 @@ import type { Db, Queryable } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 import { verifyPassword } from './passwords.ts';
 import type { SessionUser } from '../../contract/permissions.ts';
+import { passwordHashByEmail } from '../queries/users.ts';
 import { createSession, destroySession, findSession, SESSION_COOKIE, SESSION_TTL_HOURS } from './sessions.ts';
 
 export interface LoginStrategy {
@@ -16,14 +17,11 @@ export interface LoginStrategy {
 
 export const passwordStrategy: LoginStrategy = {
   async verify(db, { email, password }) {
-    const [user] = await db.query<{ id: number; password_hash: string }>(
-      `SELECT id, password_hash FROM registry.app_user WHERE lower(email) = lower($1) AND NOT disabled`,
-      [email],
-    );
+    const user = await passwordHashByEmail(db, email);
     // hash anyway when the account does not exist, so timing does not reveal it
     const ok = await verifyPassword(
       password,
-      user?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+      user?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
     );
     return ok && user ? user.id : null;
   },

@@ -17,6 +17,7 @@
 // A successful login clears the account's level and gives the address its attempt back.
 import { isIPv6 } from 'node:net';
 import type { Db, Queryable } from '../db/db.ts';
+import { lockThrottle, raiseThrottle, relieveThrottle } from '../queries/login-throttle.ts';
 
 export interface KeyRule {
   limit: number;
@@ -99,33 +100,14 @@ export class LoginThrottle {
 
   /** The password was right: the account starts afresh, the address gets its attempt back. */
   async succeeded(r: { account: string; address: string }): Promise<void> {
-    await this.db.query(
-      `DELETE FROM registry.login_throttle WHERE key = $1 OR (updated_at < clock_timestamp() - interval '1 day' AND next_at < clock_timestamp())`,
-      [r.account],
-    );
-    await this.db.query(
-      `UPDATE registry.login_throttle
-       SET level = greatest(0, level - 1),
-           next_at = CASE WHEN floor(greatest(0, level - 1) + 0.5) < $2 THEN least(next_at, clock_timestamp()) ELSE next_at END
-       WHERE key = $1`,
-      [r.address, this.policy.address.limit],
-    );
+    await relieveThrottle(this.db, r.account, r.address, this.policy.address.limit);
   }
 
   private async take(tx: Queryable, key: string, rule: KeyRule, kind: 'account' | 'address'): Promise<void> {
-    const [row] = await tx.query<{ level: number; wait: number }>(
-      `INSERT INTO registry.login_throttle AS t (key) VALUES ($1)
-       ON CONFLICT (key) DO UPDATE SET level = t.level
-       RETURNING greatest(0, t.level - extract(epoch FROM clock_timestamp() - t.updated_at)::float8 / $2::float8) AS level,
-                 greatest(0, extract(epoch FROM t.next_at - clock_timestamp()))::float8 AS wait`,
-      [key, rule.fadeSeconds],
-    );
-    if (row!.wait > 0) throw new Refused(Math.ceil(row!.wait), kind);
-    const level = row!.level + 1;
-    await tx.query(
-      `UPDATE registry.login_throttle SET level = $2, updated_at = clock_timestamp(), next_at = clock_timestamp() + make_interval(secs => $3) WHERE key = $1`,
-      [key, level, delayAfter(level, rule.limit, this.policy)],
-    );
+    const row = await lockThrottle(tx, key, rule.fadeSeconds);
+    if (row.wait > 0) throw new Refused(Math.ceil(row.wait), kind);
+    const level = row.level + 1;
+    await raiseThrottle(tx, key, level, delayAfter(level, rule.limit, this.policy));
   }
 }
 

@@ -78,3 +78,8 @@ export async function unitNames(db: Queryable, communes: string[], epci: string[
   );
   return new Map(rows.map((r) => [r.key, r.name]));
 }
+
+/** The scheme an accepted contribution became. */
+export async function linkContributionScheme(db: Queryable, id: number, scheme: string): Promise<void> {
+  await db.query(`UPDATE registry.contribution SET scheme = $2 WHERE id = $1`, [id, scheme]);
+}

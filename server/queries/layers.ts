@@ -31,3 +31,9 @@ export async function layerExists(db: Queryable, id: string): Promise<boolean> {
   const rows = await db.query(`SELECT 1 FROM atlas.layer WHERE id = $1`, [id]);
   return rows.length > 0;
 }
+
+/** Communes loaded: 0 before the first reference import. */
+export async function countCommunes(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM atlas.commune');
+  return row?.n ?? 0;
+}

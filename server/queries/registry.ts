@@ -263,6 +263,24 @@ export async function upsertReferent(
   );
 }
 
+/** A commune's referent as the history keeps it: without contact details. */
+export async function referentForHistory(
+  tx: Queryable,
+  code: string,
+  commune: string,
+): Promise<{ name: string | null; delegation: string | null; hasCommittee: boolean } | null> {
+  const [row] = await tx.query<{ name: string | null; delegation: string | null; hasCommittee: boolean }>(
+    `SELECT name, delegation, has_committee AS "hasCommittee" FROM registry.referent WHERE scheme = $1 AND commune = $2`,
+    [code, commune],
+  );
+  return row ?? null;
+}
+
+/** The région of a scheme with no commune yet: its creator's. */
+export async function setSchemeRegion(tx: Queryable, code: string, region: string): Promise<void> {
+  await tx.query(`UPDATE registry.scheme SET region = $2 WHERE code = $1`, [code, region]);
+}
+
 export async function deleteReferent(tx: Queryable, code: string, commune: string): Promise<boolean> {
   return (await tx.query(`DELETE FROM registry.referent WHERE scheme = $1 AND commune = $2 RETURNING 1`, [code, commune])).length > 0;
 }

@@ -57,3 +57,12 @@ export async function endSessions(db: Queryable, userId: number): Promise<number
   ]);
   return rows.filter((r) => r.live).length;
 }
+
+/** The password hash of an enabled account, for signing in. */
+export async function passwordHashByEmail(db: Queryable, email: string): Promise<{ id: number; passwordHash: string } | null> {
+  const [user] = await db.query<{ id: number; passwordHash: string }>(
+    `SELECT id, password_hash AS "passwordHash" FROM registry.app_user WHERE lower(email) = lower($1) AND NOT disabled`,
+    [email],
+  );
+  return user ?? null;
+}

@@ -3,7 +3,7 @@
 // then the scheme tiles are invalidated so the map never shows stale perimeters.
 import { can, canPlacePerimeter, statusAction, type Action, type SessionUser } from '../../contract/permissions.ts';
 import type { Db, Queryable } from '../db/db.ts';
-import { communeRegions } from '../queries/commune-regions.ts';
+import { communeRegions, majorityRegion } from '../queries/commune-regions.ts';
 import { HttpError } from '../errors.ts';
 import {
   addHistory,
@@ -15,7 +15,9 @@ import {
   updateScheme,
   upsertReferent,
   deleteReferent,
+  referentForHistory,
   setProvenance,
+  setSchemeRegion,
   type Provenance,
   type SchemeFields,
   type SchemeRecord,
@@ -76,16 +78,6 @@ async function perimeterMembers(tx: Queryable, p: PerimeterInput) {
   return resolved;
 }
 
-/** Majority région of a set of communes (for a planner's right to create there). */
-async function regionOf(tx: Queryable, communes: { code: string; share: number }[]): Promise<string | null> {
-  const [row] = await tx.query<{ region: string }>(
-    `SELECT c.region FROM jsonb_to_recordset($1::jsonb) AS x(code text, share double precision)
-     JOIN atlas.commune c ON c.code = x.code GROUP BY c.region ORDER BY sum(c.population * x.share) DESC, c.region LIMIT 1`,
-    [JSON.stringify(communes)],
-  );
-  return row?.region ?? null;
-}
-
 const snapshot = (s: SchemeRecord | null) => s && { ...s };
 
 export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
@@ -106,7 +98,7 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
     ) {
       return commit(async (tx) => {
         const resolved = await perimeterMembers(tx, input.perimeter);
-        const region = await regionOf(tx, resolved.members);
+        const region = await majorityRegion(tx, resolved.members);
         forbid(user, 'create', { code: '', region: region ?? user.region });
         const code = input.code ?? slugify(`${input.type}-${input.name}`);
         if (await getScheme(tx, code)) throw new HttpError(409, `Une démarche de code « ${code} » existe déjà.`);
@@ -114,8 +106,7 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
         await insertScheme(tx, { ...fields, code, perimeterRef: null, source: source.text }, source.provenance);
         await replaceCommunes(tx, code, resolved.members);
         await updateSchemeRegions(tx, 'atlas', [code]);
-        if (!resolved.members.length && user.region)
-          await tx.query(`UPDATE registry.scheme SET region = $2 WHERE code = $1`, [code, user.region]);
+        if (!resolved.members.length && user.region) await setSchemeRegion(tx, code, user.region);
         const after = await getScheme(tx, code);
         await addHistory(tx, { scheme: code, version: 1, ...who(user), action: 'création', before: null, after });
         await materializeSchemes(tx, 'atlas', [code]);
@@ -146,7 +137,7 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
         if (perimeter) {
           const resolved = await perimeterMembers(tx, perimeter);
           if (user.role === 'planner' && resolved.members.length)
-            forbid(user, 'edit', { code, region: await regionOf(tx, resolved.members) });
+            forbid(user, 'edit', { code, region: await majorityRegion(tx, resolved.members) });
           const regions = await communeRegions(tx, resolved.members);
           if (!canPlacePerimeter(user, before, regions)) throw outsideRegion(before.region, regions);
           await replaceCommunes(tx, code, resolved.members);
@@ -268,10 +259,7 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
         if (!scheme.communes.some((c) => c.code === commune)) {
           throw new HttpError(422, `La commune ${commune} n’appartient pas au périmètre de « ${scheme.name} ».`);
         }
-        const [before] = await tx.query(
-          `SELECT name, delegation, has_committee AS "hasCommittee" FROM registry.referent WHERE scheme = $1 AND commune = $2`,
-          [code, commune],
-        );
+        const before = await referentForHistory(tx, code, commune);
         if (referent) await upsertReferent(tx, code, commune, referent);
         else if (!(await deleteReferent(tx, code, commune))) throw new HttpError(404, `Aucun référent pour la commune ${commune}.`);
         await bumpVersion(tx, code);

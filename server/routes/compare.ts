@@ -3,11 +3,13 @@
 // score per pair; CSV or GeoJSON. Unknown shares (QPV without contour) stay unknown.
 import { Router } from 'express';
 import { comparePerimeters, UNKNOWN_SHARE_REASON, type CommuneFacts } from '../analysis/compare.ts';
+import { sendCsv, sendGeojson } from '../export/send.ts';
 import type { Db } from '../db/db.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { toCsv } from '../export/csv.ts';
 import { resolveLayer } from '../layers.ts';
 import { communeFacts, perimeterShares } from '../queries/analysis.ts';
+import { communeGeometries } from '../queries/compare.ts';
 import { pastSchemeCommunes } from '../queries/registry.ts';
 import { findCommune, findPerimeter } from '../queries/territories.ts';
 import { compareQuery as querySchema } from '../../contract/analysis.ts';
@@ -94,7 +96,7 @@ export function compareRoutes(db: Db): Router {
         ],
         rows,
       );
-      res.type('text/csv; charset=utf-8').attachment('comparaison.csv').send(csv);
+      sendCsv(res, 'comparaison.csv', csv);
       return;
     }
     const perimeterOut = perimeters.map((x) => ({
@@ -108,30 +110,18 @@ export function compareRoutes(db: Db): Router {
       population: x.territory.population === null ? null : Math.round(x.territory.population),
     }));
     if (format === 'geojson') {
-      const geometries = new Map(
-        (
-          await db.query<{ code: string; geometry: string }>(
-            `SELECT code, ST_AsGeoJSON(geom, 5) AS geometry FROM atlas.commune WHERE code = ANY($1::text[])`,
-            [codes],
-          )
-        ).map((g) => [g.code, g.geometry]),
-      );
-      res
-        .type('application/geo+json')
-        .attachment('comparaison.geojson')
-        .send(
-          JSON.stringify({
-            type: 'FeatureCollection',
-            properties: { perimeters: perimeterOut },
-            features: parts.flatMap((part) =>
-              part.communes.map((c) => ({
-                type: 'Feature',
-                properties: { part: part.label, members: part.members.join('+'), code: c.code, name: c.name, share: c.share },
-                geometry: JSON.parse(geometries.get(c.code) ?? 'null'),
-              })),
-            ),
-          }),
-        );
+      const geometries = await communeGeometries(db, codes);
+      sendGeojson(res, 'comparaison.geojson', {
+        type: 'FeatureCollection',
+        properties: { perimeters: perimeterOut },
+        features: parts.flatMap((part) =>
+          part.communes.map((c) => ({
+            type: 'Feature',
+            properties: { part: part.label, members: part.members.join('+'), code: c.code, name: c.name, share: c.share },
+            geometry: JSON.parse(geometries.get(c.code) ?? 'null'),
+          })),
+        ),
+      });
       return;
     }
     res.json({

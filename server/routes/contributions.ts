@@ -18,6 +18,7 @@ import {
   decideContribution,
   getContribution,
   insertContribution,
+  linkContributionScheme,
   listContributions,
   unitNames,
   type ContributionRow,
@@ -141,7 +142,7 @@ export function contributionRoutes(db: Db, editor: RegistryEditor, limits: Contr
           provenance: { kind: 'signalement', date: c.createdAt },
         },
       );
-      await db.query(`UPDATE registry.contribution SET scheme = $2 WHERE id = $1`, [id, scheme.code]);
+      await linkContributionScheme(db, id, scheme.code);
       res.json({ scheme: { code: scheme.code, name: scheme.name } });
     } catch (err) {
       await decideContribution(db, id, { status: 'en_attente', userId: null, reason: null, scheme: null }, 'acceptee');

@@ -7,6 +7,7 @@
 import { Router, type Response } from 'express';
 import type { Db } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
+import { lastImportRun, type ImportRun } from '../queries/health.ts';
 
 const PROBE_MS = 150;
 const PROBE_MAX_MS = 700;
@@ -14,7 +15,6 @@ const PROBE_MAX_MS = 700;
 const CONTACT_MS = 30_000;
 const RETRY_AFTER_S = 5;
 
-type ImportRun = { vintage: string; finished_at: string };
 type Probe = { ok: true; run: ImportRun | undefined } | { ok: false };
 
 function unavailable(res: Response, detail: string): never {
@@ -31,10 +31,9 @@ export function healthRoutes(db: Db): Router {
   const probe = (): Promise<Probe> => {
     if (probing) return probing;
     probingSince = Date.now();
-    probing = db
-      .query<ImportRun>(`SELECT vintage, finished_at FROM public.import_run WHERE status = 'ok' ORDER BY id DESC LIMIT 1`)
+    probing = lastImportRun(db)
       .then(
-        ([run]): Probe => {
+        (run): Probe => {
           known = run;
           return { ok: true, run };
         },

@@ -4,6 +4,7 @@
 // populous). CSV of the comparison table on request.
 import { Router } from 'express';
 import { schemeLoad } from '../analysis/load.ts';
+import { sendCsv } from '../export/send.ts';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
 import { toCsv } from '../export/csv.ts';
@@ -58,7 +59,7 @@ export function loadRoutes(db: Db): Router {
           maxKm: s.distanceKm?.max,
         })),
       );
-      res.type('text/csv; charset=utf-8').attachment('charge-de-coordination.csv').send(csv);
+      sendCsv(res, 'charge-de-coordination.csv', csv);
       return;
     }
     res.json({ schemes });

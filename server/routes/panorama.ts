@@ -6,6 +6,7 @@ import { Router } from 'express';
 import { INVENTORY_TYPES } from '../../contract/inventory.ts';
 import { getPanorama, POPULATION_BANDS, SCALE_LABELS, SCALES, type PanoramaBody } from '../../contract/panorama.ts';
 import { computePanorama, countWording } from '../analysis/panorama.ts';
+import { sendCsv } from '../export/send.ts';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
 import { toCsv, type Cell } from '../export/csv.ts';
@@ -266,10 +267,7 @@ export function panoramaRoutes(db: Db, dataVersion: () => number): Router {
         `millésime des données : ${body.dataVintage}`,
       ];
       const zoneSlug = q.within.replace(':', '-');
-      res
-        .type('text/csv; charset=utf-8')
-        .attachment(`panorama-${zoneSlug}-${name}.csv`)
-        .send(withPreamble(toCsv(b.columns, b.rows), lines));
+      sendCsv(res, `panorama-${zoneSlug}-${name}.csv`, withPreamble(toCsv(b.columns, b.rows), lines));
       return;
     }
     res.set('Cache-Control', 'no-cache').json(body);

@@ -7,6 +7,7 @@
 //          nobody declares a referent list complete, so the answer says how many are recorded.
 import { Router } from 'express';
 import { currentUser, requireUser } from '../auth/index.ts';
+import { sendCsv, sendGeojson } from '../export/send.ts';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
 import { toCsv } from '../export/csv.ts';
@@ -71,35 +72,29 @@ export function referentRoutes(db: Db, editor: RegistryEditor): Router {
     const inventory = referentInventory(all.length - rows.length);
     const communes = rows.map((r) => ({ code: r.commune, name: r.communeName, population: r.population, hasCommittee: r.hasCommittee }));
     if (format === 'csv') {
-      res
-        .type('text/csv; charset=utf-8')
-        .attachment(`communes-sans-referent-${code}.csv`)
-        .send(
-          withPreamble(
-            toCsv(
-              [
-                { key: 'code', label: 'code_commune' },
-                { key: 'name', label: 'nom_commune' },
-                { key: 'population', label: 'population' },
-              ],
-              communes,
-            ),
-            [inventory.wording, `démarche : ${scheme.name} (${scheme.code})`],
+      sendCsv(
+        res,
+        `communes-sans-referent-${code}.csv`,
+        withPreamble(
+          toCsv(
+            [
+              { key: 'code', label: 'code_commune' },
+              { key: 'name', label: 'nom_commune' },
+              { key: 'population', label: 'population' },
+            ],
+            communes,
           ),
-        );
+          [inventory.wording, `démarche : ${scheme.name} (${scheme.code})`],
+        ),
+      );
       return;
     }
     if (format === 'geojson') {
-      res
-        .type('application/geo+json')
-        .attachment(`communes-sans-referent-${code}.geojson`)
-        .send(
-          JSON.stringify({
-            type: 'FeatureCollection',
-            inventory,
-            features: rows.map((r, i) => ({ type: 'Feature', properties: communes[i], geometry: JSON.parse(r.geometry ?? 'null') })),
-          }),
-        );
+      sendGeojson(res, `communes-sans-referent-${code}.geojson`, {
+        type: 'FeatureCollection',
+        inventory,
+        features: rows.map((r, i) => ({ type: 'Feature', properties: communes[i], geometry: JSON.parse(r.geometry ?? 'null') })),
+      });
       return;
     }
     res.json({

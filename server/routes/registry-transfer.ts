@@ -6,6 +6,7 @@
 import express, { Router } from 'express';
 import { requireUser } from '../auth/index.ts';
 import { can } from '../../contract/permissions.ts';
+import { sendCsv } from '../export/send.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { HttpError } from '../errors.ts';
 import { allSchemes } from '../queries/registry.ts';
@@ -20,10 +21,7 @@ export function registryTransferRoutes(db: Db, editor: RegistryEditor, jobs: Job
   const router = Router();
 
   router.get('/registry/export.csv', async (_req, res) => {
-    res
-      .type('text/csv; charset=utf-8')
-      .attachment('registre-demarches.csv')
-      .send(registryToCsv(await allSchemes(db)));
+    sendCsv(res, 'registre-demarches.csv', registryToCsv(await allSchemes(db)));
   });
 
   router.post(

@@ -2,6 +2,7 @@
 // (…/communes, as JSON, CSV or GeoJSON). A former commune code redirects to the
 // current commune.
 import { Router, type Request } from 'express';
+import { sendCsv, sendGeojson } from '../export/send.ts';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
 import { entanglementByLayer, UNKNOWN_PART_REASON } from '../analysis/entanglement.ts';
@@ -96,7 +97,7 @@ export function territoryRoutes(db: Db): Router {
     if (r.redirect) return res.redirect(301, r.redirect);
     const t = r.territory!;
     const communes = await memberCommunes(db, t.layer, t.code, format === 'geojson');
-    const filename = `communes-${t.layer}-${t.code}`.replace(/[^A-Za-z0-9._-]/g, '_');
+    const filename = `communes-${t.layer}-${t.code}`;
     // what the data is, in the exports: an example, an approximate perimeter, or real
     const approximation = typeof t.attrs.approximation === 'string' ? t.attrs.approximation : null;
     const fictif = t.fictif ? 'exemple fictif' : approximation;
@@ -113,30 +114,25 @@ export function territoryRoutes(db: Db): Router {
         ],
         communes.map((c) => ({ ...c, perimeter: `${t.name} (${t.code})`, fictif: fictif ?? 'réelles' })),
       );
-      res.type('text/csv; charset=utf-8').attachment(`${filename}.csv`).send(csv);
+      sendCsv(res, `${filename}.csv`, csv);
       return;
     }
     if (format === 'geojson') {
-      res
-        .type('application/geo+json')
-        .attachment(`${filename}.geojson`)
-        .send(
-          JSON.stringify({
-            type: 'FeatureCollection',
-            properties: {
-              layer: t.layer,
-              code: t.code,
-              name: t.name,
-              fictif: t.fictif,
-              ...(approximation ? { approche: approximation } : {}),
-            },
-            features: communes.map(({ geometry, ...props }) => ({
-              type: 'Feature',
-              properties: { ...props, ...(fictif ? { donnees: fictif } : {}) },
-              geometry: geometry ? JSON.parse(geometry) : null,
-            })),
-          }),
-        );
+      sendGeojson(res, `${filename}.geojson`, {
+        type: 'FeatureCollection',
+        properties: {
+          layer: t.layer,
+          code: t.code,
+          name: t.name,
+          fictif: t.fictif,
+          ...(approximation ? { approche: approximation } : {}),
+        },
+        features: communes.map(({ geometry, ...props }) => ({
+          type: 'Feature',
+          properties: { ...props, ...(fictif ? { donnees: fictif } : {}) },
+          geometry: geometry ? JSON.parse(geometry) : null,
+        })),
+      });
       return;
     }
     res.json({
@@ -180,8 +176,8 @@ export function territoryRoutes(db: Db): Router {
           })),
         ),
       );
-      const file = `enchevetrement-${t.layer}-${t.code}.csv`.replace(/[^A-Za-z0-9._-]/g, '_');
-      res.type('text/csv; charset=utf-8').attachment(file).send(csv);
+      const file = `enchevetrement-${t.layer}-${t.code}.csv`;
+      sendCsv(res, file, csv);
       return;
     }
     res.json({
