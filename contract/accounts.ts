@@ -3,6 +3,7 @@
 // policy is the server's (server/auth/password-policy.ts), added to `newUserSchema` there.
 import { z } from 'zod';
 import { codeSchema, ROLES } from './domain.ts';
+import { userSchema } from './auth.ts';
 import { endpoint } from './endpoint.ts';
 
 export const accountParams = z.object({
@@ -14,14 +15,8 @@ export const accountParams = z.object({
 
 export const accountPatch = z.object({ disabled: z.boolean({ message: '« disabled » attendu : true ou false' }) }).strict();
 
-export const account = z.object({
-  id: z.number().int(),
-  email: z.string(),
-  name: z.string(),
-  role: z.enum(ROLES),
-  region: z.string().nullable(),
+export const account = userSchema.extend({
   disabled: z.boolean(),
-  schemes: z.array(z.string()),
   /** Sessions still open (not expired). */
   sessions: z.number().int(),
 });
@@ -58,14 +53,7 @@ export const endpoints = {
     summary: 'Crée un compte (administrateurs) ; le mot de passe suit la politique de mots de passe.',
     tag: 'Comptes',
     body: newUserSchema,
-    response: z.object({
-      id: z.number().int(),
-      email: z.string(),
-      name: z.string(),
-      role: z.enum(ROLES),
-      region: z.string().nullable(),
-      schemes: z.array(z.string()),
-    }),
+    response: userSchema,
     status: 201,
   }),
   setDisabled: endpoint({
