@@ -54,6 +54,14 @@ export const PERIMETER_COLORS: Record<string, string> = {
   G: '#F0E442',
   H: '#555555',
 };
+
+/** The letter drawn on a perimeter's colour: black or white, whichever contrasts more. */
+export function perimeterInk(key: string): string {
+  const n = parseInt((PERIMETER_COLORS[key] ?? '#888888').slice(1), 16);
+  const lin = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+  const l = 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000' : '#fff';
+}
 const SHARED_COLORS = [
   '#332288',
   '#882255',
