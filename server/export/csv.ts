@@ -56,10 +56,10 @@ export interface AnalysisHeader {
 export function analysisCsv(header: AnalysisHeader, columns: { key: string; label: string }[], rows: Record<string, Cell>[]): string {
   return withPreamble(toCsv(columns, rows), [
     header.title,
-    `requête : ${header.query}`,
     `zone : ${header.zone}`,
     `état du registre : ${header.inventory ?? 'sans objet (couche de référence, pas de recensement)'}`,
     header.fiction ? `données fictives : ${header.fiction}` : 'données fictives : aucune comptée',
+    `requête : ${header.query}`,
     `millésime des données : ${header.vintage}`,
   ]);
 }

@@ -106,7 +106,7 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
     if (q.format === 'csv') {
       const subject = q.by === 'commune' ? `communes sans ${label}` : `${label} : population sans couverture par ${q.by}`;
       const header = {
-        title: ctx.inventory?.wording ?? subject,
+        title: q.by === 'commune' ? (ctx.inventory?.wording ?? subject) : subject,
         query: `GET ${req.originalUrl}`,
         zone: zoneText(zone),
         inventory: ctx.inventory?.wording ?? null,

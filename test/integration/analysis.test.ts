@@ -168,11 +168,11 @@ describe.each(backends())('analyses on $name', (backend) => {
       expect(r.uncovered.count).toBeLessThan(r.qpvCount);
       expect(r.uncovered.count).toBeGreaterThan(0);
       const csv = await get('/api/gaps/qpv?within=departement:95&format=csv');
-      expect(csv.headers.get('content-disposition')).toMatch(/qpv-sans-asv-ni-cls-departement-95\.csv/);
+      expect(csv.headers.get('content-disposition')).toMatch(/qpv-sans-asv-ni-cls-val-d-oise-95-\d{4}-\d{2}-\d{2}\.csv/);
       const text = (await csv.text()).replace(/^\uFEFF/, '');
       expect(text.split('\r\n')[0]).toBe(`# ${r.inventory.wording}`);
       const [header, ...rows] = parseCsvRecords(text.replace(/^#.*\r\n/gm, ''), ';');
-      expect(header).toEqual(['code_qpv', 'nom_qpv', 'generation', 'communes', 'population']);
+      expect(header).toEqual(['code_qpv', 'nom_qpv', 'generation', 'communes', 'noms_communes', 'population']);
       expect(rows.map((row) => row[0])).toEqual(r.uncovered.qpv.map((q: any) => q.code));
       expect(rows.map((row) => row[3])).toEqual(r.uncovered.qpv.map((q: any) => q.communes.join(' ')));
     });

@@ -99,14 +99,14 @@ describe('analysisCsv', () => {
   );
   const lines = csv.slice(1).split('\r\n');
 
-  it('starts with the byte-order mark, then says the query, the zone, the inventory and the vintage', () => {
+  it('starts with the byte-order mark, then says the zone, the inventory, the fiction, the query and the vintage', () => {
     expect(csv.startsWith('\uFEFF# communes sans CLS connu\r\n')).toBe(true);
     expect(lines.slice(0, 6)).toEqual([
       '# communes sans CLS connu',
-      '# requête : GET /api/gaps?layer=cls&within=departement:63&format=csv',
       '# zone : Puy-de-Dôme (departement:63)',
       '# état du registre : communes sans CLS connu : inventaire partiel',
       '# données fictives : aucune comptée',
+      '# requête : GET /api/gaps?layer=cls&within=departement:63&format=csv',
       '# millésime des données : Communes : COG 2025',
     ]);
     expect(lines[6]).toBe('code_commune;nom_commune');
