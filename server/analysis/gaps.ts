@@ -54,7 +54,7 @@ export function coverageGaps(zone: ZoneCommune[]): GapResult {
 }
 
 /** The gaps of one département or EPCI (its communes inside the zone only). */
-export interface AreaGap {
+export type AreaGap = {
   code: string;
   name: string;
   communeCount: number;
@@ -63,14 +63,14 @@ export interface AreaGap {
   uncoveredPopulation: number;
   /** Share of the population without a unit of the layer (0 when nobody lives there). */
   share: number;
-}
+};
 
 /**
  * The communes of the zone summed by area (`areaOf` names a commune's département or
  * EPCI, null: none, left out). Uncovered as in coverageGaps: no membership, or share 0;
  * a partly covered commune counts as covered. Most uncovered share first.
  */
-export function gapsByArea(zone: ZoneCommune[], areaOf: (c: ZoneCommune) => { code: string; name: string } | null): AreaGap[] {
+export function gapsByArea<T extends ZoneCommune>(zone: T[], areaOf: (c: T) => { code: string; name: string } | null): AreaGap[] {
   const areas = new Map<string, AreaGap>();
   for (const c of zone) {
     const a = areaOf(c);

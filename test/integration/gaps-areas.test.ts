@@ -71,18 +71,12 @@ describe.each(backends())('gaps by area and their exports on $name', (backend) =
       expect(header).toMatch(/^attachment; /);
       return /filename="?([^";]+)"?/.exec(header)?.[1];
     };
-    expect(await disposition('/api/gaps?layer=cls&within=departement:63&format=csv')).toBe(
-      `communes-sans-cls-puy-de-dome-63-${today}.csv`,
-    );
+    expect(await disposition('/api/gaps?layer=cls&within=departement:63&format=csv')).toBe(`communes-sans-cls-puy-de-dome-63-${today}.csv`);
     expect(await disposition('/api/gaps?layer=cpts&within=region:76&format=geojson')).toBe(
       `communes-sans-cpts-occitanie-76-${today}.geojson`,
     );
-    expect(await disposition('/api/gaps?layer=cls&format=csv&by=departement')).toBe(
-      `lacunes-cls-par-departement-france-${today}.csv`,
-    );
-    expect(await disposition('/api/gaps/qpv?within=departement:59&format=csv')).toBe(
-      `qpv-sans-asv-ni-cls-nord-59-${today}.csv`,
-    );
+    expect(await disposition('/api/gaps?layer=cls&format=csv&by=departement')).toBe(`lacunes-cls-par-departement-france-${today}.csv`);
+    expect(await disposition('/api/gaps/qpv?within=departement:59&format=csv')).toBe(`qpv-sans-asv-ni-cls-nord-59-${today}.csv`);
   });
 
   it('starts the CSV by the zone, the inventory status, the query and the data vintage', async () => {

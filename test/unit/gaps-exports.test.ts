@@ -25,8 +25,8 @@ describe('gapsByArea', () => {
     row('e', 0, null, '15', null),
     row('f', 200, null, '15', 'e3'),
   ];
-  const byDep = gapsByArea(zone, (c) => ({ code: (c as Row).dep, name: `Dép. ${(c as Row).dep}` }));
-  const byEpci = gapsByArea(zone, (c) => ((c as Row).epci ? { code: (c as Row).epci!, name: (c as Row).epci! } : null));
+  const byDep = gapsByArea(zone, (c) => ({ code: c.dep, name: `Dép. ${c.dep}` }));
+  const byEpci = gapsByArea(zone, (c) => (c.epci ? { code: c.epci, name: c.epci } : null));
 
   it('counts the communes and the people without the layer, partly covered counting as covered', () => {
     expect(byDep).toEqual([
@@ -51,7 +51,7 @@ describe('gapsByArea', () => {
   });
 
   it('gives a share of 0 where nobody lives', () => {
-    const [empty] = gapsByArea([row('z', 0, null, '975', null)], (c) => ({ code: (c as Row).dep, name: '' }));
+    const [empty] = gapsByArea([row('z', 0, null, '975', null)], (c) => ({ code: c.dep, name: '' }));
     expect(empty).toMatchObject({ uncoveredCount: 1, share: 0 });
   });
 });
