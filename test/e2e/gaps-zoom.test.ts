@@ -2,13 +2,19 @@
 // a choropleth of the départements by share of the population without a known CLS, with
 // its table; at région zoom the EPCI, then the communes, the QPV without ASV nor CLS drawn
 // above the commune fill with their own outline and listed with their communes by name;
-// export links named after the layer, the zone and the date, as the server names them.
+// export links named after the layer, the zone and the date, as the server names them;
+// a signed-in planner opens the gaps and the panorama on their région in one click.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../support/backends.ts';
-import { launchChromium, SHOTS, startE2eServer, waitForMap, type MapWindow } from '../support/browser.ts';
+import { launchChromium, SHOTS, signInThroughUi, startE2eServer, waitForMap, type MapWindow } from '../support/browser.ts';
 import { exportDate } from '../../contract/export-name.ts';
+import { createUser } from '../../server/queries/users.ts';
+import { hashPassword } from '../../server/auth/passwords.ts';
+
+const PLANNER = 'planificatrice.gaps@ars.example';
+const PASSWORD = 'mot-de-passe-de-test-gaps';
 
 let server: TestServer;
 let browser: Browser;
@@ -17,6 +23,9 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   server = await startE2eServer();
   browser = await launchChromium();
+  // a planner of the ARS Auvergne-Rhône-Alpes
+  const passwordHash = await hashPassword(PASSWORD);
+  await createUser(server.db, { email: PLANNER, name: 'Paula Planificatrice', role: 'planner', region: '84', passwordHash, schemes: [] });
 });
 
 afterAll(async () => {
@@ -160,6 +169,22 @@ describe('gaps at every zoom', () => {
     await page.screenshot({ path: path.join(SHOTS, 'e2e-gaps-region.png') });
     await page.close();
     // switching levels re-draws the analysis layers without a MapLibre error
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('opens the gaps and the panorama on the planner’s région', async () => {
+    const page = await newPage('#view=gaps&layer=cls&within=france');
+    expect(await page.locator('[data-action="my-region"]').count()).toBe(0); // a visitor has no région
+    await signInThroughUi(page, PLANNER, PASSWORD, 'Paula Planificatrice');
+    await page.locator('[data-action="my-region"]').click();
+    await expect.poll(() => page.url()).toContain('within=region:84');
+    await expect.poll(() => page.locator('[data-field="zone"]').innerText()).toBe('Auvergne-Rhône-Alpes');
+    expect(await page.locator('[data-action="my-region"]').getAttribute('aria-pressed')).toBe('true');
+    await page.locator('[data-view="panorama"]').click();
+    await page.locator('[data-action="my-region"]').click();
+    await expect.poll(() => page.url()).toContain('view=panorama&within=region:84');
+    await page.waitForFunction(() => document.querySelector('#panel-title')?.textContent?.includes('Auvergne-Rhône-Alpes'));
+    await page.close();
     expect(pageErrors).toEqual([]);
   });
 });
