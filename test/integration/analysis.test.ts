@@ -198,8 +198,13 @@ describe.each(backends())('analyses on $name', (backend) => {
       expect(quercy.distanceKm.median).toBeLessThan(quercy.distanceKm.max);
       expect(cergy.centralTown).toEqual({ code: '95127', name: 'Cergy', reason: 'porteur' });
       expect(cergy.distanceKm).toEqual({ median: 0, max: 0 });
-      const csv = await (await get('/api/load?scheme=cls-grand-quercy&scheme=cls-cergy&format=csv')).text();
-      expect(csv.trim().split('\r\n')).toHaveLength(3);
+      const res = await get('/api/load?scheme=cls-grand-quercy&scheme=cls-cergy&format=csv');
+      expect(res.headers.get('content-disposition')).toMatch(/charge-de-coordination-cls-grand-quercy-cls-cergy-\d{4}-\d{2}-\d{2}\.csv/);
+      const csv = (await res.text()).replace(/^\uFEFF/, '');
+      const lines = csv.trim().split('\r\n');
+      expect(lines.filter((l) => !l.startsWith('# '))).toHaveLength(3);
+      expect(lines).toContain('# requête : GET /api/load?scheme=cls-grand-quercy&scheme=cls-cergy&format=csv');
+      expect(lines.find((l) => l.startsWith('# millésime des données : '))).toMatch(/Communes : /);
       await problem('/api/load?scheme=inconnu', 404, /Démarche introuvable/);
       await problem('/api/load', 400, /scheme/);
     });
