@@ -76,13 +76,34 @@ export const withinSchema = z
   .transform((v) => (v === undefined || v === '' || v === 'france' ? null : v))
   .pipe(perimeterRefSchema.nullable());
 
-export const gapsQuery = z.object({ layer: layerIdSchema, within: withinSchema, format: jsonCsvGeojsonFormat });
+export const GAP_LEVELS = ['commune', 'departement', 'epci'] as const;
+export type GapLevel = (typeof GAP_LEVELS)[number];
+
+export const gapsQuery = z.object({
+  layer: layerIdSchema,
+  within: withinSchema,
+  format: jsonCsvGeojsonFormat,
+  /** The CSV's rows: communes, or the same gaps summed by département or EPCI. */
+  by: z.enum(GAP_LEVELS, { message: 'by doit valoir commune, departement ou epci' }).default('commune'),
+});
 export const qpvGapsQuery = z.object({ within: withinSchema, format: jsonCsvFormat });
 
 const gapTotalsSchema = z.object({ communeCount: z.number().int(), population: z.number(), areaKm2: z.number() });
 export type GapTotals = z.infer<typeof gapTotalsSchema>;
 const gapCommuneSchema = z.object({ code: z.string(), name: z.string(), population: z.number(), areaKm2: z.number() });
 export type GapCommune = z.infer<typeof gapCommuneSchema>;
+
+/** The gaps of one département or EPCI (its communes inside the zone). */
+const areaGapSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  communeCount: z.number().int(),
+  uncoveredCount: z.number().int(),
+  population: z.number(),
+  uncoveredPopulation: z.number(),
+  share: z.number(),
+});
+export type AreaGap = z.infer<typeof areaGapSchema>;
 
 const coverageContextShape = { inventory: zoneInventorySchema.nullable(), fiction: fictionSchema };
 
@@ -92,6 +113,7 @@ export const gapsSchema = z.object({
   zone: gapTotalsSchema,
   uncovered: gapTotalsSchema.extend({ share: z.number(), communes: z.array(gapCommuneSchema) }),
   partlyCovered: gapTotalsSchema.extend({ communes: z.array(gapCommuneSchema.extend({ covered: z.number().nullable() })) }),
+  areas: z.object({ departement: z.array(areaGapSchema), epci: z.array(areaGapSchema) }),
   ...coverageContextShape,
 });
 export type Gaps = z.infer<typeof gapsSchema>;
@@ -101,6 +123,8 @@ const qpvGapSchema = z.object({
   name: z.string(),
   generation: z.string().nullable(),
   communes: z.array(z.string()),
+  /** Names of `communes`, in the same order. */
+  communeNames: z.array(z.string()),
   population: z.number().nullable(),
 });
 export type QpvGap = z.infer<typeof qpvGapSchema>;

@@ -14,10 +14,12 @@ export { ApiError };
 export type { LayerInfo, Membership, MemberCommune, SchemeDetails, Territory } from '../../../contract/territories.ts';
 export type { Entanglement, EntanglementLayer, EntanglementUnit } from '../../../contract/territories.ts';
 export type {
+  AreaGap,
   ComparePart,
   ComparePerimeter,
   Comparison,
   GapCommune,
+  GapLevel,
   GapTotals,
   Gaps,
   LoadCommune,
@@ -68,8 +70,8 @@ export const analysisUrls = {
     `/api/compare?${perimeters.map((p) => `p=${ref(p)}`).join('&')}${format ? `&format=${format}` : ''}`,
   entanglement: (layer: string, code: string, format?: 'csv') =>
     `/api/territories/${seg(layer)}/${seg(code)}/entanglement${format ? `?format=${format}` : ''}`,
-  gaps: (layer: string, within: Zone, format?: 'csv' | 'geojson') =>
-    `/api/gaps?${gapsQuery(layer, within)}${format ? `&format=${format}` : ''}`,
+  gaps: (layer: string, within: Zone, format?: 'csv' | 'geojson', by?: 'departement' | 'epci') =>
+    `/api/gaps?${gapsQuery(layer, within)}${format ? `&format=${format}` : ''}${by ? `&by=${by}` : ''}`,
   qpvGaps: (within: Zone, format?: 'csv') => {
     const query = [within === 'france' ? '' : `within=${ref(within)}`, format ? `format=${format}` : ''].filter(Boolean).join('&');
     return `/api/gaps/qpv${query ? `?${query}` : ''}`;
