@@ -7,6 +7,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { coverageGaps } from '../analysis/gaps.ts';
+import { SingleFlight } from '../analysis/single-flight.ts';
 import type { Db } from '../db/db.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { toCsv } from '../export/csv.ts';
@@ -74,6 +75,7 @@ function preamble(title: string, zone: { layer: string; code: string; name: stri
 export function gapRoutes(db: Db, dataVersion: () => number): Router {
   const router = Router();
   const cache = new AnswerCache();
+  const computing = new SingleFlight<Awaited<ReturnType<typeof zoneCoverage>>>();
 
   router.get('/gaps', async (req, res) => {
     const q = gapsSchema.parse(req.query);
@@ -87,7 +89,10 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
     const cached = q.format === 'json' ? cache.get(cacheKey, dataVersion()) : undefined;
     if (cached) return res.json({ ...(cached as object), ...ctx });
     const version = dataVersion();
-    const rows = await zoneCoverage(db, layer, schemeType, zone?.layer ?? null, zone?.code ?? null, q.format === 'geojson');
+    const geometry = q.format === 'geojson';
+    const rows = await computing.run(`${cacheKey}|${geometry}|${version}`, () =>
+      zoneCoverage(db, layer, schemeType, zone?.layer ?? null, zone?.code ?? null, geometry),
+    );
     const result = coverageGaps(rows);
     const fileLabel = schemeType ?? layer;
     if (q.format === 'csv') {
