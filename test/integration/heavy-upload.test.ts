@@ -123,6 +123,11 @@ describe.each(backends())('a heavy upload on $name', (backend) => {
     // sheets were answered while the communes were being intersected, not only once it ended
     const duringIntersection = seen.filter((j) => j.step === 'communes recoupées').length;
     expect(duringIntersection).toBeGreaterThan(3);
+    // the staged rows went with the job
+    const [staged] = await server.db.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM public.import_stage_perimeter) + (SELECT count(*) FROM public.import_stage_membership) AS n`,
+    );
+    expect(Number(staged!.n)).toBe(0);
     console.log(
       `[heavy upload ${backend.name}] ${seen.length} sheets answered while the job ran, ${duringIntersection} while intersecting`,
     );
