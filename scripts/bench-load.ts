@@ -146,14 +146,14 @@ async function heavyUpload(base: string, file: string): Promise<UploadResult> {
   const location = accepted.headers.get('location')!;
   const finished = (async () => {
     for (;;) {
-      const job = (await (await fetch(base + location, { headers })).json()) as {
-        status: string;
-        step: string;
-        done: number;
-        total: number;
-      };
-      if (job.status !== 'running') return job.status;
-      if (Date.now() - t0 > UPLOAD_CAP_S * 1000) return `toujours en cours après ${UPLOAD_CAP_S} s (${job.step} ${job.done}/${job.total})`;
+      // a kept-alive socket the server has just closed may fail once: poll again
+      type JobState = { status: string; step: string; done: number; total: number };
+      const job = (await fetch(base + location, { headers })
+        .then((r) => r.json())
+        .catch(() => null)) as JobState | null;
+      if (job && job.status !== 'running') return job.status;
+      if (Date.now() - t0 > UPLOAD_CAP_S * 1000)
+        return `toujours en cours après ${UPLOAD_CAP_S} s${job ? ` (${job.step} ${job.done}/${job.total})` : ''}`;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   })();
