@@ -22,3 +22,44 @@ export function toCsv(columns: { key: string; label: string }[], rows: Record<st
   for (const row of rows) lines.push(columns.map((c) => csvCell(row[c.key])).join(';'));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
+
+/** The first lines of a CSV answer: what it is, so a file read alone is not misread. */
+export function csvPreamble(lines: (string | null | undefined)[]): string {
+  return lines
+    .filter((l): l is string => !!l)
+    .map((l) => `# ${l.replace(/[\r\n]+/g, ' ')}`)
+    .join('\r\n');
+}
+
+/** Puts the preamble after the byte-order mark of a CSV made by toCsv. */
+export function withPreamble(csv: string, lines: (string | null | undefined)[]): string {
+  const head = csvPreamble(lines);
+  if (!head) return csv;
+  return csv.startsWith('\uFEFF') ? `\uFEFF${head}\r\n${csv.slice(1)}` : `${head}\r\n${csv}`;
+}
+
+/** What an analysis CSV says of itself before its table. */
+export interface AnalysisHeader {
+  title: string;
+  /** The request that produced it ("GET /api/gaps?layer=cls&within=departement:63&format=csv"). */
+  query: string;
+  /** "France entière" or "Puy-de-Dôme (departement:63)". */
+  zone: string;
+  /** The inventory wording; null for a reference layer (nothing to inventory). */
+  inventory: string | null;
+  fiction: string | null;
+  /** "Communes : COG 2025 ; CLS… : 2023-2024". */
+  vintage: string;
+}
+
+/** An analysis CSV: its header lines (query, zone, inventory status, fiction, vintage), then the table. */
+export function analysisCsv(header: AnalysisHeader, columns: { key: string; label: string }[], rows: Record<string, Cell>[]): string {
+  return withPreamble(toCsv(columns, rows), [
+    header.title,
+    `zone : ${header.zone}`,
+    `état du registre : ${header.inventory ?? 'sans objet (couche de référence, pas de recensement)'}`,
+    header.fiction ? `données fictives : ${header.fiction}` : 'données fictives : aucune comptée',
+    `requête : ${header.query}`,
+    `millésime des données : ${header.vintage}`,
+  ]);
+}

@@ -73,6 +73,10 @@ export interface ZoneRow {
   population: number;
   areaKm2: number;
   covered: number | null;
+  departement: string;
+  departementName: string | null;
+  epci: string | null;
+  epciName: string | null;
   geometry?: string;
 }
 
@@ -90,7 +94,8 @@ export async function zoneCoverage(
 ): Promise<ZoneRow[]> {
   return db.query<ZoneRow>(
     `WITH zone AS (
-       SELECT c.code, c.name, c.population, round(coalesce(c.area_km2, 0)::numeric, 2)::float8 AS area, c.geom
+       SELECT c.code, c.name, c.population, round(coalesce(c.area_km2, 0)::numeric, 2)::float8 AS area, c.geom,
+              c.departement, c.epci
        FROM atlas.commune c
        WHERE $3::text IS NULL
           OR ($3 = 'commune' AND c.code = $4)
@@ -103,11 +108,19 @@ export async function zoneCoverage(
        WHERE m.layer = $1 AND ($2::text IS NULL OR p.subtype = $2)
        GROUP BY m.commune
      )
-     SELECT z.code, z.name, z.population, z.area AS "areaKm2", cover.share AS covered
+     SELECT z.code, z.name, z.population, z.area AS "areaKm2", cover.share AS covered,
+            z.departement, d.name AS "departementName", z.epci, e.name AS "epciName"
        ${withGeometry ? ', ST_AsGeoJSON(z.geom, 5) AS geometry' : ''}
-     FROM zone z LEFT JOIN cover ON cover.commune = z.code`,
+     FROM zone z LEFT JOIN cover ON cover.commune = z.code
+     LEFT JOIN atlas.perimeter d ON d.layer = 'departement' AND d.code = z.departement
+     LEFT JOIN atlas.perimeter e ON e.layer = 'epci' AND e.code = z.epci`,
     [layer, schemeType, zoneLayer, zoneCode],
   );
+}
+
+/** Names and vintages of layers, for the first lines of an analysis CSV. */
+export async function layerVintages(db: Queryable, layers: string[]): Promise<{ name: string; vintage: string }[]> {
+  return db.query(`SELECT name, vintage FROM atlas.layer WHERE id = ANY($1::text[]) ORDER BY sort, id`, [layers]);
 }
 
 export interface QpvGapRow {
@@ -115,6 +128,8 @@ export interface QpvGapRow {
   name: string;
   generation: string | null;
   communes: string[];
+  /** Names of `communes`, in the same order. */
+  communeNames: string[];
   population: number | null;
 }
 
@@ -128,11 +143,13 @@ export async function qpvWithoutScheme(
     `WITH q AS (
        SELECT p.code, p.name, p.subtype AS generation, round(p.population)::float8 AS population,
               array_agg(m.commune ORDER BY m.commune) AS communes,
+              array_agg(coalesce(c.name, m.commune) ORDER BY m.commune) AS "communeNames",
               bool_or(EXISTS (
                 SELECT 1 FROM atlas.membership s JOIN atlas.perimeter sp ON sp.layer = s.layer AND sp.code = s.code
                 WHERE s.layer = 'scheme' AND sp.subtype IN ('ASV', 'CLS') AND s.commune = m.commune
                   AND coalesce(s.share, 1) >= 1)) AS covered
        FROM atlas.perimeter p JOIN atlas.membership m ON m.layer = p.layer AND m.code = p.code
+       LEFT JOIN atlas.commune c ON c.code = m.commune
        WHERE p.layer = 'qpv'
          AND ($1::text IS NULL OR ($1 = 'commune' AND m.commune = $2)
               OR m.commune IN (SELECT commune FROM atlas.membership WHERE layer = $1 AND code = $2))

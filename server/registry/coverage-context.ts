@@ -56,17 +56,5 @@ export async function coverageContext(
   };
 }
 
-/** The first lines of a CSV answer: what it is, so a file read alone is not misread. */
-export function csvPreamble(lines: (string | null | undefined)[]): string {
-  return lines
-    .filter((l): l is string => !!l)
-    .map((l) => `# ${l.replace(/[\r\n]+/g, ' ')}`)
-    .join('\r\n');
-}
-
-/** Puts the preamble after the byte-order mark of a CSV made by toCsv. */
-export function withPreamble(csv: string, lines: (string | null | undefined)[]): string {
-  const head = csvPreamble(lines);
-  if (!head) return csv;
-  return csv.startsWith('\uFEFF') ? `\uFEFF${head}\r\n${csv.slice(1)}` : `${head}\r\n${csv}`;
-}
+// moved to the CSV module, kept here for the routes that import them from the registry
+export { csvPreamble, withPreamble } from '../export/csv.ts';

@@ -1,18 +1,22 @@
 // Coverage gaps. GET /api/gaps?layer=cls&within=departement:46: communes of the zone
-// covered by no perimeter of the layer (CSV or GeoJSON on request).
+// covered by no perimeter of the layer, and the same summed by département and EPCI
+// (`areas`, for the map at France and région zoom); CSV or GeoJSON on request, the CSV
+// of the communes or, with by=departement|epci, of the areas.
 // GET /api/gaps/qpv?within=…[&format=csv]: priority neighbourhoods covered by neither an ASV nor a CLS.
 // Every answer says what it is (coverage-context.ts): `inventory` — "sans CLS" only where the
 // registry is declared complete, "sans CLS connu" elsewhere — and `fiction` when fictitious
-// units were counted; the CSV repeats both in its first lines.
+// units were counted; the CSV repeats both in its first lines, with the query and the data
+// vintage, and every file is named after its layer, its zone and the date.
 import { Router } from 'express';
 import { z } from 'zod';
-import { coverageGaps } from '../analysis/gaps.ts';
+import { coverageGaps, gapsByArea } from '../analysis/gaps.ts';
 import { SingleFlight } from '../analysis/single-flight.ts';
+import { exportDate, exportFileName } from '../../contract/export-name.ts';
 import type { Db } from '../db/db.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { toCsv } from '../export/csv.ts';
+import { analysisCsv } from '../export/csv.ts';
 import { layerIdSchema, perimeterRefSchema, resolveLayer } from '../layers.ts';
-import { qpvWithoutScheme, zoneCoverage } from '../queries/analysis.ts';
+import { layerVintages, qpvWithoutScheme, zoneCoverage, type ZoneRow } from '../queries/analysis.ts';
 import { findPerimeter } from '../queries/territories.ts';
 import { layerName } from '../queries/inventory.ts';
 
@@ -23,7 +27,7 @@ async function layerLabel(db: Db, layer: string): Promise<string> {
   return SHORT_LABELS[layer] ?? (await layerName(db, layer)) ?? layer;
 }
 import { jsonCsvFormat, jsonCsvGeojsonFormat } from '../export/format.ts';
-import { coverageContext, withPreamble, type CoverageContext } from '../registry/coverage-context.ts';
+import { coverageContext } from '../registry/coverage-context.ts';
 
 const withinSchema = z
   .string()
@@ -35,6 +39,7 @@ const gapsSchema = z.object({
   layer: layerIdSchema,
   within: withinSchema,
   format: jsonCsvGeojsonFormat,
+  by: z.enum(['commune', 'departement', 'epci'], { message: 'by doit valoir commune, departement ou epci' }).default('commune'),
 });
 
 async function resolveZone(db: Db, within: { layer: string; code: string } | null) {
@@ -62,14 +67,21 @@ class AnswerCache {
   }
 }
 
-/** The lines a CSV of coverage starts with. */
-function preamble(title: string, zone: { layer: string; code: string; name: string } | null, ctx: CoverageContext) {
-  return [
-    title,
-    `zone : ${zone ? `${zone.name} (${zone.layer}:${zone.code})` : 'France entière'}`,
-    ctx.inventory ? `état du registre : ${ctx.inventory.wording}` : null,
-    ctx.fiction.wording ? `données fictives : ${ctx.fiction.wording}` : null,
-  ];
+function zoneText(zone: { layer: string; code: string; name: string } | null): string {
+  return zone ? `${zone.name} (${zone.layer}:${zone.code})` : 'France entière';
+}
+
+/** "Communes : COG 2025 ; CPTS : listing ARS…": the vintages of the layers an answer reads. */
+async function vintage(db: Db, layers: string[]): Promise<string> {
+  return (await layerVintages(db, layers)).map((l) => `${l.name} : ${l.vintage}`).join(' ; ');
+}
+
+/** The communes of the answer summed by département and by EPCI. */
+function areas(rows: ZoneRow[]) {
+  return {
+    departement: gapsByArea(rows, (c) => ({ code: c.departement, name: c.departementName ?? c.departement })),
+    epci: gapsByArea(rows, (c) => (c.epci ? { code: c.epci, name: c.epciName ?? c.epci } : null)),
+  };
 }
 
 export function gapRoutes(db: Db, dataVersion: () => number): Router {
@@ -94,29 +106,56 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
       zoneCoverage(db, layer, schemeType, zone?.layer ?? null, zone?.code ?? null, geometry),
     );
     const result = coverageGaps(rows);
-    const fileLabel = schemeType ?? layer;
+    const fileLabel = (schemeType ?? layer).toLowerCase();
+    const date = exportDate();
     if (q.format === 'csv') {
-      const title = ctx.inventory?.wording ?? `communes sans ${label}`;
-      const csv = toCsv(
-        [
-          { key: 'code', label: 'code_commune' },
-          { key: 'name', label: 'nom_commune' },
-          { key: 'population', label: 'population' },
-          { key: 'areaKm2', label: 'superficie_km2' },
-        ],
-        result.uncovered.communes,
-      );
+      const subject = q.by === 'commune' ? `communes sans ${label}` : `${label} : population sans couverture par ${q.by}`;
+      const header = {
+        title: q.by === 'commune' ? (ctx.inventory?.wording ?? subject) : subject,
+        query: `GET ${req.originalUrl}`,
+        zone: zoneText(zone),
+        inventory: ctx.inventory?.wording ?? null,
+        fiction: ctx.fiction.wording,
+        vintage: await vintage(db, ['commune', layer]),
+      };
+      const csv =
+        q.by === 'commune'
+          ? analysisCsv(
+              header,
+              [
+                { key: 'code', label: 'code_commune' },
+                { key: 'name', label: 'nom_commune' },
+                { key: 'population', label: 'population' },
+                { key: 'areaKm2', label: 'superficie_km2' },
+              ],
+              result.uncovered.communes,
+            )
+          : analysisCsv(
+              header,
+              [
+                { key: 'code', label: `code_${q.by}` },
+                { key: 'name', label: `nom_${q.by}` },
+                { key: 'communeCount', label: 'communes' },
+                { key: 'uncoveredCount', label: 'communes_sans' },
+                { key: 'population', label: 'population' },
+                { key: 'uncoveredPopulation', label: 'population_sans' },
+                { key: 'share', label: 'part_population_sans' },
+              ],
+              areas(rows)[q.by],
+            );
+      const name = q.by === 'commune' ? `communes-sans-${fileLabel}` : `lacunes-${fileLabel}-par-${q.by}`;
       res
         .type('text/csv; charset=utf-8')
-        .attachment(`communes-sans-${fileLabel.toLowerCase()}.csv`)
-        .send(withPreamble(csv, preamble(title, zone, ctx)));
+        .attachment(exportFileName(name, zone, date, 'csv'))
+        .send(csv);
       return;
     }
     if (q.format === 'geojson') {
+      if (q.by !== 'commune') throw badRequest('Le GeoJSON ne donne que les communes : retirez by, ou demandez format=csv.');
       const uncovered = new Set(result.uncovered.communes.map((c) => c.code));
       res
         .type('application/geo+json')
-        .attachment(`communes-sans-${fileLabel.toLowerCase()}.geojson`)
+        .attachment(exportFileName(`communes-sans-${fileLabel}`, zone, date, 'geojson'))
         .send(
           JSON.stringify({
             type: 'FeatureCollection',
@@ -124,16 +163,16 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
             fiction: ctx.fiction,
             features: rows
               .filter((r) => uncovered.has(r.code))
-              .map(({ geometry, covered: _c, ...props }) => ({
+              .map(({ geometry, code, name, population, areaKm2 }) => ({
                 type: 'Feature',
-                properties: props,
+                properties: { code, name, population, areaKm2 },
                 geometry: JSON.parse(geometry ?? 'null'),
               })),
           }),
         );
       return;
     }
-    const body = { layer: q.layer, within: zone, ...result };
+    const body = { layer: q.layer, within: zone, ...result, areas: areas(rows) };
     cache.set(cacheKey, version, body);
     res.json({ ...body, ...ctx });
   });
@@ -144,21 +183,29 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
     const { total, uncovered } = await qpvWithoutScheme(db, zone?.layer ?? null, zone?.code ?? null);
     const ctx = await coverageContext(db, { layer: 'scheme', schemeTypes: ['ASV', 'CLS'], label: 'ASV ou CLS', subject: 'QPV', zone });
     if (format === 'csv') {
-      const csv = toCsv(
+      const csv = analysisCsv(
+        {
+          title: ctx.inventory!.wording,
+          query: `GET ${req.originalUrl}`,
+          zone: zoneText(zone),
+          inventory: ctx.inventory!.wording,
+          fiction: ctx.fiction.wording,
+          vintage: await vintage(db, ['commune', 'qpv', 'scheme']),
+        },
         [
           { key: 'code', label: 'code_qpv' },
           { key: 'name', label: 'nom_qpv' },
           { key: 'generation', label: 'generation' },
           { key: 'communes', label: 'communes' },
+          { key: 'communeNames', label: 'noms_communes' },
           { key: 'population', label: 'population' },
         ],
-        uncovered.map((q) => ({ ...q, communes: q.communes.join(' ') })),
+        uncovered.map((q) => ({ ...q, communes: q.communes.join(' '), communeNames: q.communeNames.join(', ') })),
       );
-      const file = `qpv-sans-asv-ni-cls-${zone ? `${zone.layer}-${zone.code}` : 'france'}.csv`.replace(/[^A-Za-z0-9._-]/g, '_');
       res
         .type('text/csv; charset=utf-8')
-        .attachment(file)
-        .send(withPreamble(csv, preamble(ctx.inventory!.wording, zone, ctx)));
+        .attachment(exportFileName('qpv-sans-asv-ni-cls', zone, exportDate(), 'csv'))
+        .send(csv);
       return;
     }
     res.json({

@@ -1,15 +1,17 @@
 // GET /api/load?scheme=code[&scheme=…] (1 to 10): coordination load of schemes —
 // communes, inhabitants and area per coordinator FTE; distance of each member commune
 // to the central town (the bearer commune when the perimeter is one, else the most
-// populous). CSV of the comparison table on request.
+// populous). CSV of the comparison table on request, saying what it is in its first
+// lines and named after its schemes and the date.
 import { Router } from 'express';
 import { z } from 'zod';
 import { schemeLoad } from '../analysis/load.ts';
 import type { Db } from '../db/db.ts';
 import { notFound } from '../errors.ts';
-import { toCsv } from '../export/csv.ts';
+import { analysisCsv } from '../export/csv.ts';
+import { exportDate, exportFileName } from '../../contract/export-name.ts';
 import { codeSchema } from '../layers.ts';
-import { schemeGeography } from '../queries/analysis.ts';
+import { layerVintages, schemeGeography } from '../queries/analysis.ts';
 import { schemeDetails, findPerimeter } from '../queries/territories.ts';
 import { jsonCsvFormat } from '../export/format.ts';
 
@@ -36,7 +38,17 @@ export function loadRoutes(db: Db): Router {
       schemes.push({ code, name: t.name, type: t.type, fictif: t.fictif, ...load });
     }
     if (q.format === 'csv') {
-      const csv = toCsv(
+      const fictitious = schemes.filter((s) => s.fictif).map((s) => s.name);
+      const vintages = await layerVintages(db, ['commune', 'scheme']);
+      const csv = analysisCsv(
+        {
+          title: 'Charge de coordination des démarches',
+          query: `GET ${req.originalUrl}`,
+          zone: schemes.map((s) => `${s.name} (scheme:${s.code})`).join(' ; '),
+          inventory: 'sans objet : seules les démarches demandées sont mesurées, d’après leur fiche au registre',
+          fiction: fictitious.length ? `${fictitious.join(', ')} : exemple fictif, généré pour la démonstration` : null,
+          vintage: vintages.map((l) => `${l.name} : ${l.vintage}`).join(' ; '),
+        },
         [
           { key: 'code', label: 'code' },
           { key: 'name', label: 'demarche' },
@@ -68,7 +80,10 @@ export function loadRoutes(db: Db): Router {
           maxKm: s.distanceKm?.max,
         })),
       );
-      res.type('text/csv; charset=utf-8').attachment('charge-de-coordination.csv').send(csv);
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment(exportFileName('charge-de-coordination', { name: q.scheme.join(' '), code: '' }, exportDate(), 'csv'))
+        .send(csv);
       return;
     }
     res.json({ schemes });

@@ -68,7 +68,14 @@ describe('analysis views', () => {
     const parts = page.locator('table[data-table="parts"] tbody tr');
     expect(await parts.count()).toBe(1);
     expect(await parts.first().locator('th').innerText()).toContain('A ∩ B');
-    expect(digits(await parts.first().locator('td').first().innerText())).toBe(expected.parts[0]!.communeCount);
+    // the first figure after the perimeter marks (■ A, ■ B) is the number of communes
+    expect(
+      await parts
+        .first()
+        .locator('td.mark[data-mark]')
+        .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-mark'))),
+    ).toEqual(['A', 'B']);
+    expect(digits(await parts.first().locator('td.num').first().innerText())).toBe(expected.parts[0]!.communeCount);
     // no commune in one perimeter only, and the map colours the shared part (Cahors)
     await expect.poll(() => page.getByText(/Aucune commune n’est seulement dans A/).count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => page.getByText(/Aucune commune n’est seulement dans B/).count(), { timeout: 10_000 }).toBe(1);
@@ -92,6 +99,9 @@ describe('analysis views', () => {
   it('adds a territory to the comparison from its sheet and another by search', async () => {
     const page = await openPage('#map=9/45.5/3.2&layers=epci&sel=epci:200070407');
     await page.getByRole('button', { name: 'Ajouter à la comparaison' }).click();
+    // the sheet stays open; its basket launches the compare view
+    await page.getByRole('button', { name: 'Déjà dans la comparaison' }).waitFor();
+    await page.getByRole('button', { name: 'Lancer la comparaison' }).click();
     await page.waitForFunction(() => location.hash.includes('view=compare&p=epci:200070407'));
     const box = page.getByRole('combobox', { name: 'Ajouter un périmètre' });
     await box.click();

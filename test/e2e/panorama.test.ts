@@ -32,7 +32,7 @@ async function api(p: string): Promise<any> {
 async function choropleth(page: Page): Promise<{ source: string; codes: string[] } | null> {
   return page.evaluate(() => {
     const { map } = (window as unknown as MapWindow).__millefeuille;
-    const layer = map.getStyle().layers.find((l) => l.id === 'hl:area-0-fill');
+    const layer = map.getStyle().layers.find((l) => l.id.startsWith('hl:area-0-fill@'));
     if (!layer || !('source-layer' in layer)) return null;
     const codes = ((layer.filter as unknown[])[2] as unknown[])[1] as string[];
     return { source: layer['source-layer']!, codes: [...codes].sort() };

@@ -107,7 +107,8 @@ describe('perimeter import with confirmation, then undo', () => {
     await row.getByRole('button', { name: 'Annuler cet import' }).click();
     await row.getByRole('button', { name: 'Confirmer l’annulation' }).click();
     await expect.poll(() => page.locator('[data-field="undo-status"]').textContent(), SLOW).toContain(`${examples} rétabli(s)`);
-    expect(await row.textContent()).toContain('annulé');
+    // The history reloads after the message: wait for the row to say so.
+    await expect.poll(() => row.textContent(), SLOW).toContain('annulé');
     expect(await lotCpts()).toEqual(before);
     await page.locator('details.versions').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, 'e2e-perimeter-undo.png') });

@@ -14,7 +14,7 @@ export interface Backend {
   dataDir: string;
 }
 
-export const GEODATA_DIR = path.resolve(process.env.GEODATA_DIR ?? '../shared/geodata');
+export { GEODATA_DIR } from './geodata-dir.ts';
 
 export function configuredBackends(): Backend[] {
   const list: Backend[] = [{ name: 'pglite', dataDir: path.resolve(process.env.TEST_PGLITE_DIR ?? '.data/test-pglite') }];

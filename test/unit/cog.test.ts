@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCogIndex, normaliseCommuneCode, rekey, rekeyList } from '../../geodata/cog.ts';
 import { readPassages } from '../../geodata/reference.ts';
+import { GEODATA_DIR } from '../support/geodata-dir.ts';
 
 // A commune nouvelle 25390 made of five former communes (its own former code among them),
 // and an untouched commune 25356.
@@ -64,7 +65,7 @@ describe('rekeyList', () => {
   });
 
   it('re-keys with INSEE’s real history of mergers', () => {
-    const passages = readPassages(path.resolve('../shared/geodata/cog/communes-passage-2003-2025.csv'));
+    const passages = readPassages(path.join(GEODATA_DIR, 'cog/communes-passage-2003-2025.csv'));
     const current = new Set(passages.map((p) => p.to));
     const real = buildCogIndex(current, passages);
     // La Longeville and Ville-du-Pont (PNR decree, 2021) are in Pays-de-Montbenoît since 2024

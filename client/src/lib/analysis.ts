@@ -1,7 +1,17 @@
 // From the analysis answers of the API to what the views show: part colours, the map
 // highlight of each analysis, entanglement rows (schemes split by type). Pure.
-import type { Comparison, Entanglement, EntanglementUnit, Gaps, QpvGaps, SchemeLoad } from './api.ts';
-import { GAP_COLORS, PERIMETER_COLORS, partColors, unitColor, type MapHighlight } from './highlight.ts';
+import type { Comparison, Entanglement, EntanglementUnit, GapLevel, Gaps, QpvGaps, SchemeLoad } from './api.ts';
+import {
+  GAP_COLORS,
+  GAP_SHARE_BANDS,
+  gapShareColor,
+  PERIMETER_COLORS,
+  partColors,
+  unitColor,
+  type HighlightArea,
+  type LegendItem,
+  type MapHighlight,
+} from './highlight.ts';
 import { entryFor, type LayerEntry } from './layers.ts';
 import { formatInteger } from './format.ts';
 
@@ -219,49 +229,97 @@ export function entanglementHighlight(e: Entanglement, row: EntanglementRow | un
 
 // ─── Gaps ─────────────────────────────────────────────────────────────────────────
 
-export function gapsHighlight(g: Gaps, qpv: QpvGaps | null, layerLabel: string): MapHighlight {
+/** From these zooms up, the gaps are drawn by EPCI, then by commune (smaller, the
+ *  communes are specks); below, by département. */
+export const GAP_LEVEL_ZOOMS = { epci: 6, commune: 7 };
+
+export function gapLevel(zoom: number): GapLevel {
+  return zoom < GAP_LEVEL_ZOOMS.epci ? 'departement' : zoom < GAP_LEVEL_ZOOMS.commune ? 'epci' : 'commune';
+}
+
+export const GAP_LEVEL_LABELS: Record<GapLevel, string> = { departement: 'par département', epci: 'par EPCI', commune: 'par commune' };
+
+/** The map of the gaps at one level: a choropleth of départements or EPCI by share of
+ *  the population without the layer, or the communes by class; the QPV without ASV
+ *  nor CLS always on top, with their own outline. `layerLabel` says "connu" if need be. */
+export function gapsHighlight(g: Gaps, qpv: QpvGaps | null, layerLabel: string, level: GapLevel = 'commune'): MapHighlight {
   const communes = new Map<string, number>();
-  for (const c of g.uncovered.communes) communes.set(c.code, 0);
-  for (const c of g.partlyCovered.communes) communes.set(c.code, 1);
+  if (level === 'commune') {
+    for (const c of g.uncovered.communes) communes.set(c.code, 0);
+    for (const c of g.partlyCovered.communes) communes.set(c.code, 1);
+  }
   const qpvCodes = qpv?.uncovered.qpv.map((q) => q.code) ?? [];
+  const choropleth: HighlightArea[] =
+    level === 'commune'
+      ? []
+      : [
+          {
+            layer: level,
+            colors: Object.fromEntries(g.areas[level].map((a) => [a.code, gapShareColor(a.share)])),
+            fillOpacity: 0.7,
+            width: 0.6,
+          },
+        ];
+  const levelItems: LegendItem[] =
+    level === 'commune'
+      ? [
+          {
+            label: `Commune sans ${layerLabel} (${formatInteger(g.uncovered.communeCount)})`,
+            color: GAP_COLORS.uncovered,
+            kind: 'fill',
+            opacity: 0.6,
+          },
+          ...(g.partlyCovered.communeCount
+            ? [
+                {
+                  label: `Commune en partie couverte (${formatInteger(g.partlyCovered.communeCount)})`,
+                  color: GAP_COLORS.partly,
+                  kind: 'fill' as const,
+                  opacity: 0.7,
+                },
+              ]
+            : []),
+        ]
+      : GAP_SHARE_BANDS.map((b) => ({ label: b.label, color: b.color, kind: 'fill' as const, opacity: 0.7 }));
   return {
     communes,
-    classes: [
-      { label: `Sans ${layerLabel}`, color: GAP_COLORS.uncovered, opacity: 0.6 },
-      { label: `En partie couverte`, color: GAP_COLORS.partly, opacity: 0.7 },
-    ],
+    classes:
+      level === 'commune'
+        ? [
+            { label: `Sans ${layerLabel}`, color: GAP_COLORS.uncovered, opacity: 0.6 },
+            { label: `En partie couverte`, color: GAP_COLORS.partly, opacity: 0.7 },
+          ]
+        : [],
     areas: [
+      ...choropleth,
       ...(g.within ? [{ layer: g.within.layer, colors: { [g.within.code]: GAP_COLORS.zone }, fillOpacity: 0, width: 3 }] : []),
       ...(qpvCodes.length
-        ? [{ layer: 'qpv', colors: Object.fromEntries(qpvCodes.map((c) => [c, GAP_COLORS.qpv])), fillOpacity: 0.8, width: 1.5 }]
+        ? [
+            {
+              layer: 'qpv',
+              colors: Object.fromEntries(qpvCodes.map((c) => [c, GAP_COLORS.qpvOutline])),
+              fillOpacity: 0.85,
+              fillColor: GAP_COLORS.qpv,
+              width: 2,
+              onTop: true,
+            },
+          ]
         : []),
     ],
     legend: {
-      title: `Lacunes : ${layerLabel}`,
+      title:
+        level === 'commune'
+          ? `Lacunes : ${layerLabel} — ${GAP_LEVEL_LABELS[level]}`
+          : `Population sans ${layerLabel} — ${GAP_LEVEL_LABELS[level]}`,
       items: [
-        {
-          label: `Commune sans ${layerLabel} (${formatInteger(g.uncovered.communeCount)})`,
-          color: GAP_COLORS.uncovered,
-          kind: 'fill',
-          opacity: 0.6,
-        },
-        ...(g.partlyCovered.communeCount
-          ? [
-              {
-                label: `Commune en partie couverte (${formatInteger(g.partlyCovered.communeCount)})`,
-                color: GAP_COLORS.partly,
-                kind: 'fill' as const,
-                opacity: 0.7,
-              },
-            ]
-          : []),
+        ...levelItems,
         ...(qpvCodes.length
           ? [
               {
                 label: `QPV sans ASV ni CLS (${formatInteger(qpvCodes.length)})`,
                 color: GAP_COLORS.qpv,
                 kind: 'fill' as const,
-                opacity: 0.8,
+                opacity: 0.85,
               },
             ]
           : []),

@@ -165,12 +165,26 @@ export interface GapCommune {
   areaKm2: number;
 }
 
+/** The gaps of one département or EPCI (its communes inside the zone). */
+export interface AreaGap {
+  code: string;
+  name: string;
+  communeCount: number;
+  uncoveredCount: number;
+  population: number;
+  uncoveredPopulation: number;
+  share: number;
+}
+
+export type GapLevel = 'departement' | 'epci' | 'commune';
+
 export interface Gaps {
   layer: string;
   within: { layer: string; code: string; name: string } | null;
   zone: GapTotals;
   uncovered: GapTotals & { share: number; communes: GapCommune[] };
   partlyCovered: GapTotals & { communes: (GapCommune & { covered: number | null })[] };
+  areas: { departement: AreaGap[]; epci: AreaGap[] };
 }
 
 export interface QpvGap {
@@ -178,6 +192,8 @@ export interface QpvGap {
   name: string;
   generation: string | null;
   communes: string[];
+  /** Names of `communes`, in the same order. */
+  communeNames: string[];
   population: number | null;
 }
 
@@ -257,8 +273,8 @@ export const analysisUrls = {
     `/api/compare?${perimeters.map((p) => `p=${ref(p)}`).join('&')}${format ? `&format=${format}` : ''}`,
   entanglement: (layer: string, code: string, format?: 'csv') =>
     `/api/territories/${seg(layer)}/${seg(code)}/entanglement${format ? `?format=${format}` : ''}`,
-  gaps: (layer: string, within: Zone, format?: 'csv' | 'geojson') =>
-    `/api/gaps?${gapsQuery(layer, within)}${format ? `&format=${format}` : ''}`,
+  gaps: (layer: string, within: Zone, format?: 'csv' | 'geojson', by?: 'departement' | 'epci') =>
+    `/api/gaps?${gapsQuery(layer, within)}${format ? `&format=${format}` : ''}${by ? `&by=${by}` : ''}`,
   qpvGaps: (within: Zone, format?: 'csv') => {
     const query = [within === 'france' ? '' : `within=${ref(within)}`, format ? `format=${format}` : ''].filter(Boolean).join('&');
     return `/api/gaps/qpv${query ? `?${query}` : ''}`;

@@ -17,8 +17,12 @@ export interface HighlightArea {
   colors: Record<string, string>;
   /** 0: outline only. */
   fillOpacity: number;
+  /** One fill colour for all units, the outline keeping `colors` (default: the same). */
+  fillColor?: string;
   width: number;
   dash?: number[];
+  /** Fill drawn above every outline (small units that must stay visible over a choropleth). */
+  onTop?: boolean;
 }
 
 export interface LegendItem {
@@ -54,6 +58,14 @@ export const PERIMETER_COLORS: Record<string, string> = {
   G: '#F0E442',
   H: '#555555',
 };
+
+/** The letter drawn on a perimeter's colour: black or white, whichever contrasts more. */
+export function perimeterInk(key: string): string {
+  const n = parseInt((PERIMETER_COLORS[key] ?? '#888888').slice(1), 16);
+  const lin = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+  const l = 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000' : '#fff';
+}
 const SHARED_COLORS = [
   '#332288',
   '#882255',
@@ -100,4 +112,17 @@ export function unitColor(index: number): string {
 }
 
 /** Gaps: a single-hue scale, readable in grey and by colour-blind readers. */
-export const GAP_COLORS = { uncovered: '#B2182B', partly: '#F4A582', zone: '#1a1a1a', qpv: '#5E3C99' };
+export const GAP_COLORS = { uncovered: '#B2182B', partly: '#F4A582', zone: '#1a1a1a', qpv: '#5E3C99', qpvOutline: '#2D004B' };
+
+/** Gaps by département or EPCI: share of the population without the layer, light to dark (ColorBrewer Reds). */
+export const GAP_SHARE_BANDS: { max: number; label: string; color: string }[] = [
+  { max: 0, label: 'personne', color: '#FEE5D9' },
+  { max: 0.25, label: 'moins de 25 %', color: '#FCAE91' },
+  { max: 0.5, label: '25 à 50 %', color: '#FB6A4A' },
+  { max: 0.75, label: '50 à 75 %', color: '#DE2D26' },
+  { max: Infinity, label: '75 % et plus', color: '#A50F15' },
+];
+
+export function gapShareColor(share: number): string {
+  return GAP_SHARE_BANDS.find((b) => (b.max === 0 ? share <= 0 : share < b.max))!.color;
+}

@@ -346,15 +346,24 @@ function byCode(colors: Record<string, string>): string | ExpressionSpecificatio
   return ['match', CODE, ...pairs.flatMap(([code, color]) => [code, color]), '#000000'] as unknown as ExpressionSpecification;
 }
 
+/** The id of a highlight layer: "hl:commune-fill@3". Each highlight drawn gets new ids
+ *  (`generation`): a layer removed and added again under the same id in one frame keeps
+ *  the tiles' buffers built for its previous paint, and MapLibre then throws
+ *  "this.expression.evaluate is not a function" when a feature state reaches them. */
+export function highlightId(name: string, generation: number): string {
+  return `${HIGHLIGHT_PREFIX}${name}@${generation}`;
+}
+
 /** Fills go under the outlines of the base and the layers; lines just under the labels. */
-export function highlightLayers(h: MapHighlight): { fills: LayerSpecification[]; lines: LayerSpecification[] } {
+export function highlightLayers(h: MapHighlight, generation = 0): { fills: LayerSpecification[]; lines: LayerSpecification[] } {
   const fills: LayerSpecification[] = [];
   const lines: LayerSpecification[] = [];
+  const id = (name: string) => highlightId(name, generation);
   if (h.classes.length) {
     const common = { source: HIGHLIGHT_SOURCE, 'source-layer': HIGHLIGHT_SOURCE_LAYER, minzoom: HIGHLIGHT_MINZOOM };
     fills.push({
       ...common,
-      id: `${HIGHLIGHT_PREFIX}commune-fill`,
+      id: id('commune-fill'),
       type: 'fill',
       paint: {
         'fill-color': byClass(
@@ -369,7 +378,7 @@ export function highlightLayers(h: MapHighlight): { fills: LayerSpecification[];
     });
     fills.push({
       ...common,
-      id: `${HIGHLIGHT_PREFIX}commune-line`,
+      id: id('commune-line'),
       type: 'line',
       paint: {
         'line-color': '#ffffff',
@@ -387,23 +396,23 @@ export function highlightLayers(h: MapHighlight): { fills: LayerSpecification[];
       filter: ['in', CODE, ['literal', codes]] as FilterSpecification,
     };
     if (a.fillOpacity > 0) {
-      fills.push({
+      (a.onTop ? lines : fills).push({
         ...common,
-        id: `${HIGHLIGHT_PREFIX}area-${i}-fill`,
+        id: id(`area-${i}-fill`),
         type: 'fill',
-        paint: { 'fill-color': byCode(a.colors), 'fill-opacity': a.fillOpacity },
+        paint: { 'fill-color': a.fillColor ?? byCode(a.colors), 'fill-opacity': a.fillOpacity },
       });
     }
     lines.push({
       ...common,
-      id: `${HIGHLIGHT_PREFIX}area-${i}-casing`,
+      id: id(`area-${i}-casing`),
       type: 'line',
       layout: { 'line-join': 'round' },
       paint: { 'line-color': '#ffffff', 'line-width': a.width + 3, 'line-opacity': 0.85 },
     });
     lines.push({
       ...common,
-      id: `${HIGHLIGHT_PREFIX}area-${i}-line`,
+      id: id(`area-${i}-line`),
       type: 'line',
       layout: { 'line-join': 'round' },
       paint: { 'line-color': byCode(a.colors), 'line-width': a.width, ...(a.dash ? { 'line-dasharray': a.dash } : {}) },
