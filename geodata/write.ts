@@ -52,6 +52,22 @@ const SQL = {
 /** Schemas the derivation SQL may run in (a constant, never user input). */
 export type AtlasSchema = 'atlas' | 'atlas_next';
 
+/**
+ * The communes contoured perimeters lie in and the part of each they cover (rows of layer,
+ * code, commune, share). `perimeters` and `communes` are FROM items (tables or subqueries)
+ * read as p (layer, code, geom) and c (code, geom); `where` filters their pairs. Also used
+ * by an import's staging (perimeters/stage.ts), one département of communes at a time.
+ */
+export const polygonShareSelect = (perimeters: string, communes: string, where: string) =>
+  `SELECT layer, code, commune, CASE WHEN share >= 0.95 THEN 1 ELSE share END AS share
+    FROM (SELECT p.layer, p.code, c.code AS commune, p.geom AS pg, c.geom AS cg, i.geom AS ig,
+            least(1, ST_Area(i.geom::geography) / nullif(ST_Area(c.geom::geography), 0)) AS share
+          FROM ${perimeters} p
+          JOIN ${communes} c ON ST_Intersects(p.geom, c.geom)
+          CROSS JOIN LATERAL (SELECT ST_Intersection(p.geom, c.geom) AS geom) i
+          WHERE ${where}) o
+    WHERE ST_Area(ig) >= 0.05 * ST_Area(pg) OR ST_Area(ig) >= 0.10 * ST_Area(cg)`;
+
 const deriveSql = (schema: AtlasSchema) => ({
   communeArea: `UPDATE ${schema}.commune SET area_km2 = ST_Area(geom::geography) / 1e6 WHERE geom IS NOT NULL`,
   // Contoured perimeters (QPV 2015 polygons, sectors drawn as polygons): the communes
@@ -59,14 +75,7 @@ const deriveSql = (schema: AtlasSchema) => ({
   // overlap is 5 % of the perimeter or 10 % of the commune (smaller overlaps are slivers
   // between generalised contours); 95 % covered or more counts as the whole commune.
   polygonMemberships: `INSERT INTO ${schema}.membership (layer, code, commune, share)
-    SELECT layer, code, commune, CASE WHEN share >= 0.95 THEN 1 ELSE share END
-    FROM (SELECT p.layer, p.code, c.code AS commune, p.geom AS pg, c.geom AS cg, i.geom AS ig,
-            least(1, ST_Area(i.geom::geography) / nullif(ST_Area(c.geom::geography), 0)) AS share
-          FROM ${schema}.perimeter p
-          JOIN ${schema}.commune c ON ST_Intersects(p.geom, c.geom)
-          CROSS JOIN LATERAL (SELECT ST_Intersection(p.geom, c.geom) AS geom) i
-          WHERE p.layer = ANY($1::text[]) AND p.geom IS NOT NULL AND ($2::text[] IS NULL OR p.code = ANY($2::text[]))) o
-    WHERE ST_Area(ig) >= 0.05 * ST_Area(pg) OR ST_Area(ig) >= 0.10 * ST_Area(cg)
+    ${polygonShareSelect(`${schema}.perimeter`, `${schema}.commune`, 'p.layer = ANY($1::text[]) AND p.geom IS NOT NULL AND ($2::text[] IS NULL OR p.code = ANY($2::text[]))')}
     ON CONFLICT (layer, code, commune) DO UPDATE SET share = excluded.share`,
   unionGeometry: `UPDATE ${schema}.perimeter p SET geom = u.geom
     FROM (SELECT m.code, ST_Multi(ST_CollectionExtract(ST_Union(c.geom), 3)) AS geom

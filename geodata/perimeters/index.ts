@@ -1,6 +1,8 @@
 // Import of user perimeters (CPTS, psychiatric sectors, any zoning) from a CSV list of
 // communes, a GeoJSON or a zipped shapefile: size check, reading, planning against the
-// COG held in the database, then one transaction that replaces the layer's units within
+// COG held in the database, for contours the costly geometry work staged in short
+// statements (stage.ts: on the embedded database other requests run between them), then
+// one short transaction that replaces the layer's units within
 // the import's scope (a département, a région or the country) and records the import as
 // a version that can be undone (versions.ts). A dry run goes through the same
 // transaction and rolls it back, so its report — units added, replaced, removed — is
@@ -19,6 +21,7 @@ import { readShapefileZip } from './read-shapefile.ts';
 import { emptyImportReport, type PerimeterImportReport } from './report.ts';
 import type { CommuneInfo, PerimeterInput } from './types.ts';
 import { describeScope, type Scope } from './scope.ts';
+import { stagePolygons, unstage, type Staged, type StageProgress } from './stage.ts';
 import { closeVersion, openVersion, snapshotUnits, type VersionAuthor } from './versions.ts';
 import { replaceScope, type LayerRowMeta } from './write.ts';
 
@@ -47,6 +50,8 @@ export interface PerimeterImportOptions {
   nameField?: string | undefined;
   communeField?: string | undefined;
   maxBytes?: number | undefined;
+  /** Told of each step (and of its count of done units) while the import runs. */
+  progress?: StageProgress | undefined;
 }
 
 export type FileFormat = 'csv' | 'geojson' | 'shapefile';
@@ -191,11 +196,15 @@ export async function importPerimeters(db: Db, options: PerimeterImportOptions):
     const provenance = { fichier: report.file, date: today, par: author.name, millesime: meta.vintage, licence: meta.licence };
     const stamped = { ...plan, perimeters: plan.perimeters.map((p) => ({ ...p, attrs: { ...p.attrs, import: provenance } })) };
     let result: Awaited<ReturnType<typeof replaceScope>>;
+    let staged: Staged | undefined;
     try {
+      if (plan.kind === 'polygons') staged = await stagePolygons(db, plan, options.progress ?? (() => {}));
+      options.progress?.('écriture des périmètres');
       result = await db.transaction(async (tx) => {
         const version = await openVersion(tx, layer.id, scope, report.file, author);
         const r = await replaceScope(tx, meta, stamped, options.scope, {
           beforeDelete: (codes) => snapshotUnits(tx, version, layer.id, codes),
+          staged,
         });
         const changes = {
           ...r.changes,
@@ -212,6 +221,9 @@ export async function importPerimeters(db: Db, options: PerimeterImportOptions):
     } catch (err) {
       if (!(err instanceof DryRunRollback)) throw err;
       result = err.result;
+    } finally {
+      // rows left behind (the database failed meanwhile) are removed at the next start
+      if (staged) await unstage(db, staged.key).catch(() => undefined);
     }
     report.replaced = result.previous;
     report.changes = result.changes;

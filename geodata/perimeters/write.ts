@@ -1,8 +1,9 @@
 // Writes the units of one perimeter layer within one scope (scope.ts), inside the
 // caller's transaction: the layer's units lying within the scope (examples included) are
 // handed to `beforeDelete` (the version store snapshots them) and deleted, the planned
-// units inserted, their memberships written (from the list, or computed from the polygons
-// by PostGIS) and their geometry and statistics derived. Units outside the scope are never
+// units inserted, their memberships written (from the list, computed from the polygons by
+// PostGIS, or copied from what the import staged before its transaction: stage.ts) and
+// their geometry and statistics derived. Units outside the scope are never
 // touched; a planned unit outside the scope, or reusing the code of a unit outside it,
 // refuses the whole write. Every value travels as a parameter (JSON arrays through
 // jsonb_to_recordset); the layer id comes from layers.ts (fixed list or validated slug).
@@ -10,6 +11,7 @@ import type { Queryable } from '../../server/db/db.ts';
 import { searchKey } from '../../server/search/normalize.ts';
 import { computePolygonMemberships, derivePerimeters } from '../write.ts';
 import { PerimeterImportError } from './errors.ts';
+import type { Staged } from './stage.ts';
 import { LAYER_ID } from './layers.ts';
 import type { Plan, PlannedMembership } from './plan.ts';
 import { withinScopeSql, type Scope } from './scope.ts';
@@ -53,7 +55,8 @@ export interface WriteResult {
 }
 
 const BATCH = 500;
-const GEOM = `CASE WHEN x.geometry IS NULL THEN NULL ELSE
+/** A GeoJSON contour (x.geometry) made valid: polygons only. */
+export const CONTOUR = `CASE WHEN x.geometry IS NULL THEN NULL ELSE
   ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(x.geometry::text), 4326))), 3)) END`;
 
 const SQL = {
@@ -77,8 +80,14 @@ const SQL = {
     WHERE NOT (ST_IsValidDetail(s.g)).valid
     ORDER BY s.idx`,
   perimeter: `INSERT INTO atlas.perimeter (layer, code, name, subtype, attrs, fictif, geom, search_key)
-    SELECT $1, x.code, x.name, NULL, coalesce(x.attrs, '{}'::jsonb), $2, ${GEOM}, x.search_key
+    SELECT $1, x.code, x.name, NULL, coalesce(x.attrs, '{}'::jsonb), $2, ${CONTOUR}, x.search_key
     FROM jsonb_to_recordset($3::jsonb) AS x(code text, name text, attrs jsonb, geometry jsonb, search_key text)`,
+  stagedPerimeter: `INSERT INTO atlas.perimeter (layer, code, name, subtype, attrs, fictif, geom, search_key)
+    SELECT $1, x.code, x.name, NULL, coalesce(x.attrs, '{}'::jsonb), $2, s.geom, x.search_key
+    FROM jsonb_to_recordset($3::jsonb) AS x(code text, name text, attrs jsonb, search_key text)
+    LEFT JOIN public.import_stage_perimeter s ON s.key = $4 AND s.code = x.code`,
+  stagedMemberships: `INSERT INTO atlas.membership (layer, code, commune, share)
+    SELECT $1, code, commune, share FROM public.import_stage_membership WHERE key = $2`,
   membership: `INSERT INTO atlas.membership (layer, code, commune, share)
     SELECT $1, x.code, x.commune, x.share FROM jsonb_to_recordset($2::jsonb) AS x(code text, commune text, share double precision)`,
   dropEmpty: `DELETE FROM atlas.perimeter p WHERE p.layer = $1 AND p.code = ANY($2::text[])
@@ -97,6 +106,8 @@ export interface ScopedWriteOptions {
   derive?: boolean;
   /** Called with the codes of the units about to be replaced, before they are deleted. */
   beforeDelete?: (codes: string[]) => Promise<void>;
+  /** The plan's contours and their communes, staged before the transaction (polygon plans). */
+  staged?: Staged | undefined;
 }
 
 const names = (units: UnitRef[]) => units.map((u) => `${u.name} (${u.code})`).join(', ');
@@ -107,7 +118,7 @@ export async function replaceScope(
   layer: LayerRowMeta,
   plan: WritePlan,
   scope: Scope,
-  { derive = true, beforeDelete }: ScopedWriteOptions = {},
+  { derive = true, beforeDelete, staged }: ScopedWriteOptions = {},
 ): Promise<WriteResult> {
   if (!LAYER_ID.test(layer.id)) throw new PerimeterImportError(`Identifiant de couche invalide : « ${layer.id} ».`);
   const before = await tx.query<UnitRef & { fictif: boolean }>(SQL.inScope, [layer.id, ...scopeParams(scope)]);
@@ -127,30 +138,36 @@ export async function replaceScope(
     );
   }
 
-  const invalid: WriteResult['invalid'] = [];
-  await batches(
-    plan.features.map((f) => ({ code: f.code, idx: f.index, geometry: f.geometry })),
-    async (json) => {
-      const rows = await tx.query<{ code: string; feature: number; reason: string }>(SQL.invalid, [json]);
-      invalid.push(...rows.map((r) => ({ perimeter: r.code, feature: r.feature, reason: r.reason })));
-    },
-  );
+  const invalid: WriteResult['invalid'] = staged ? [...staged.invalid] : [];
+  if (!staged) {
+    await batches(
+      plan.features.map((f) => ({ code: f.code, idx: f.index, geometry: f.geometry })),
+      async (json) => {
+        const rows = await tx.query<{ code: string; feature: number; reason: string }>(SQL.invalid, [json]);
+        invalid.push(...rows.map((r) => ({ perimeter: r.code, feature: r.feature, reason: r.reason })));
+      },
+    );
+  }
 
   await batches(
     plan.perimeters.map((p) => ({
       code: p.code,
       name: p.name,
       attrs: p.attrs,
-      geometry: p.geometry ?? null,
+      ...(staged ? {} : { geometry: p.geometry ?? null }),
       search_key: searchKey(p.name),
     })),
-    (json) => tx.query(SQL.perimeter, [layer.id, layer.fictif, json]),
+    (json) =>
+      staged
+        ? tx.query(SQL.stagedPerimeter, [layer.id, layer.fictif, json, staged.key])
+        : tx.query(SQL.perimeter, [layer.id, layer.fictif, json]),
   );
   await batches(plan.memberships, (json) => tx.query(SQL.membership, [layer.id, json]));
 
   let empty: string[] = [];
   if (plan.kind === 'polygons') {
-    await computePolygonMemberships(tx, 'atlas', [layer.id], planned);
+    if (staged) await tx.query(SQL.stagedMemberships, [layer.id, staged.key]);
+    else await computePolygonMemberships(tx, 'atlas', [layer.id], planned);
     empty = (await tx.query<{ code: string }>(SQL.dropEmpty, [layer.id, planned])).map((r) => r.code).sort();
   }
   const written = await tx.query<UnitRef>(SQL.written, [layer.id, planned]);

@@ -1,10 +1,11 @@
 // What a crashed process leaves behind, cleaned when a server starts: import jobs still
-// 'running' that nobody runs any more (their scope would stay locked) and the upload
-// folders of processes that no longer exist. Upload folders carry their process id in
+// 'running' that nobody runs any more (their scope would stay locked), the rows an import
+// staged before its transaction (geodata/perimeters/stage.ts) and the upload folders of processes that no longer exist. Upload folders carry their process id in
 // their name, so a start never removes the folder of an import another live process runs.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { removeStaleStages } from '../../geodata/perimeters/stage.ts';
 import type { Db } from '../db/db.ts';
 import { failAbandonedJobs } from '../queries/jobs.ts';
 import { INTERRUPTED, STALE_SECONDS } from './runner.ts';
@@ -38,11 +39,17 @@ export function removeOrphanUploads(tmp = os.tmpdir()): string[] {
   return removed;
 }
 
+/** Staged rows older than this on PostgreSQL belong to a dead instance (no import runs a day). */
+const STALE_STAGE_SECONDS = 24 * 3600;
+
 /**
- * Fails the jobs a dead instance left running: on the embedded database every one (one
- * process holds it), on PostgreSQL those whose heartbeat stopped (others may be running).
+ * Fails the jobs a dead instance left running and removes its staged rows: on the embedded
+ * database every one (one process holds it), on PostgreSQL those whose heartbeat stopped
+ * (others may be running) and the staged rows of a day ago.
  */
-export async function cleanupAfterCrash(db: Db, tmp = os.tmpdir()): Promise<{ jobs: string[]; uploads: string[] }> {
-  const jobs = await failAbandonedJobs(db, db.kind === 'pglite' ? 0 : STALE_SECONDS, INTERRUPTED);
-  return { jobs, uploads: removeOrphanUploads(tmp) };
+export async function cleanupAfterCrash(db: Db, tmp = os.tmpdir()): Promise<{ jobs: string[]; stages: string[]; uploads: string[] }> {
+  const pglite = db.kind === 'pglite';
+  const jobs = await failAbandonedJobs(db, pglite ? 0 : STALE_SECONDS, INTERRUPTED);
+  const stages = await removeStaleStages(db, pglite ? 0 : STALE_STAGE_SECONDS);
+  return { jobs, stages, uploads: removeOrphanUploads(tmp) };
 }

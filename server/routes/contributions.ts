@@ -1,11 +1,13 @@
 // Signalled schemes (contract/contributions.ts): a public form feeds a moderation queue.
-// Abuse is kept out at the edge: a body size limit, a rate limit per address, a honeypot
+// Abuse is kept out at the edge: a body size limit, a rate limit per account (signed in) or
+// per address (anonymous) shared by every instance through the database, a honeypot
 // field (a robot filling it is answered as if accepted, and nothing is kept), plain text
 // only. The reporter's e-mail goes to moderators only.
 import { Router } from 'express';
-import { requireUser } from '../auth/index.ts';
+import { currentUser, requireUser } from '../auth/index.ts';
 import type { SessionUser } from '../../contract/permissions.ts';
-import { LoginLimiter } from '../auth/rate-limit.ts';
+import { RateLimit } from '../auth/rate-limit.ts';
+import { addressKey } from '../auth/throttle.ts';
 import type { Db } from '../db/db.ts';
 import { HttpError, notFound } from '../errors.ts';
 import {
@@ -33,9 +35,9 @@ import { requireRegion } from '../registry/scope.ts';
 export const MAX_CONTRIBUTION_BYTES = 20_000;
 
 export interface ContributionLimits {
-  /** Signalments accepted per address within the window. */
-  perAddress?: number;
-  windowMs?: number;
+  /** Signalments accepted per account or address within the window. */
+  max?: number;
+  windowSeconds?: number;
 }
 
 const RECEIVED = 'Merci : votre signalement sera relu par l’ARS de la région concernée avant d’être publié.';
@@ -63,19 +65,21 @@ function moderator(user: SessionUser): string | null {
 
 export function contributionRoutes(db: Db, editor: RegistryEditor, limits: ContributionLimits = {}): Router {
   const router = Router();
-  const limiter = new LoginLimiter(limits.perAddress ?? 5, limits.windowMs ?? 60 * 60_000);
+  const limiter = new RateLimit(db, { max: limits.max ?? 5, windowSeconds: limits.windowSeconds ?? 3600 });
 
   router.post('/contributions', async (req, res) => {
     if (Number(req.get('content-length') ?? 0) > MAX_CONTRIBUTION_BYTES || JSON.stringify(req.body ?? {}).length > MAX_CONTRIBUTION_BYTES) {
       throw new HttpError(413, `Signalement trop volumineux (${MAX_CONTRIBUTION_BYTES / 1000} ko au plus).`);
     }
-    const address = `contribution:${req.ip ?? req.socket.remoteAddress ?? 'inconnue'}`;
-    const wait = limiter.retryAfter([address]);
-    if (wait > 0) {
-      res.set('Retry-After', String(wait));
-      throw new HttpError(429, `Trop de signalements depuis cette adresse : réessayez dans ${Math.ceil(wait / 60)} minute(s).`);
+    const user = currentUser(res);
+    const hit = await limiter.hit(
+      user ? `contribution:account:${user.id}` : `contribution:${addressKey(req.ip ?? req.socket.remoteAddress)}`,
+    );
+    if (!hit.allowed) {
+      res.set('Retry-After', String(hit.waitSeconds));
+      const from = user ? 'depuis ce compte' : 'depuis cette adresse';
+      throw new HttpError(429, `Trop de signalements ${from} : réessayez dans ${Math.ceil(hit.waitSeconds / 60)} minute(s).`);
     }
-    limiter.fail([address]);
     const input = submitContribution.body!.parse(req.body ?? {});
     const { website, email, ...payload } = input;
     if (website) return res.status(202).json({ received: true, message: RECEIVED });

@@ -9,6 +9,7 @@
 // vintage, and every file is named after its layer, its zone and the date.
 import { Router } from 'express';
 import { coverageGaps, gapsByArea } from '../analysis/gaps.ts';
+import { SingleFlight } from '../analysis/single-flight.ts';
 import { exportDate, exportFileName } from '../../contract/export-name.ts';
 import { sendCsv, sendGeojson } from '../export/send.ts';
 import type { Db } from '../db/db.ts';
@@ -73,6 +74,7 @@ function areas(rows: ZoneRow[]) {
 export function gapRoutes(db: Db, dataVersion: () => number): Router {
   const router = Router();
   const cache = new AnswerCache();
+  const computing = new SingleFlight<Awaited<ReturnType<typeof zoneCoverage>>>();
 
   router.get('/gaps', async (req, res) => {
     const q = gapsSchema.parse(req.query);
@@ -86,7 +88,10 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
     const cached = q.format === 'json' ? cache.get(cacheKey, dataVersion()) : undefined;
     if (cached) return res.json({ ...(cached as object), ...ctx });
     const version = dataVersion();
-    const rows = await zoneCoverage(db, layer, schemeType, zone?.layer ?? null, zone?.code ?? null, q.format === 'geojson');
+    const geometry = q.format === 'geojson';
+    const rows = await computing.run(`${cacheKey}|${geometry}|${version}`, () =>
+      zoneCoverage(db, layer, schemeType, zone?.layer ?? null, zone?.code ?? null, geometry),
+    );
     const result = coverageGaps(rows);
     const fileLabel = (schemeType ?? layer).toLowerCase();
     const date = exportDate();

@@ -79,6 +79,7 @@ export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) =>
               scope,
               author: { id: user.id, name: user.name },
               file,
+              progress,
             });
             if (report.status === 'imported' && report.layer) onLayerChanged(report.layer.id);
             if (report.status === 'rejected') {

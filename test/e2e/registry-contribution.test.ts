@@ -28,6 +28,8 @@ async function cleanup(): Promise<void> {
   await server.db.query(`DELETE FROM atlas.membership WHERE layer = 'scheme' AND code = $1`, [CODE]);
   await server.db.query(`DELETE FROM atlas.perimeter WHERE layer = 'scheme' AND code = $1`, [CODE]);
   await server.db.query(`DELETE FROM registry.contribution WHERE reporter_email = $1`, [REPORTER]);
+  // the signalment limit is kept in the database: this browser's address starts afresh
+  await server.db.query(`DELETE FROM registry.rate_limit WHERE key LIKE 'contribution:%'`);
   await server.db.query(`DELETE FROM registry.app_user WHERE email LIKE '%@e2e-signal.test'`);
 }
 

@@ -81,7 +81,17 @@ describe.each(backends())('import jobs on $name', (backend) => {
     expect(((await bad.json()) as any).detail).toMatch(/identifiant de tâche invalide/);
   });
 
-  it('marks the jobs a crash left running as failed and removes the upload folders of dead processes', async () => {
+  it('marks the jobs a crash left running as failed and removes the upload folders and staged rows of dead processes', async () => {
+    // rows a polygon import staged before its transaction: one a day old, one just written
+    await server.db.query(`DELETE FROM public.import_stage_perimeter WHERE key LIKE 'test-stage-%'`);
+    await server.db.query(
+      `INSERT INTO public.import_stage_perimeter (key, code, created_at) VALUES
+         ('test-stage-old', 'A', now() - interval '2 days'), ('test-stage-new', 'B', now())`,
+    );
+    await server.db.query(
+      `INSERT INTO public.import_stage_membership (key, code, commune, share, created_at) VALUES
+         ('test-stage-old', 'A', '46042', 1, now() - interval '2 days'), ('test-stage-new', 'B', '46042', 1, now())`,
+    );
     await server.db.query(
       `INSERT INTO public.import_job (id, kind, scope, step, heartbeat_at) VALUES
          ('test-stale', 'registry', 'test:stale', 'écriture', now() - interval '1 hour'),
@@ -99,7 +109,7 @@ describe.each(backends())('import jobs on $name', (backend) => {
       fs.writeFileSync(path.join(tmp, name, 'fichier.csv'), 'x');
     }
     try {
-      const { jobs, uploads } = await cleanupAfterCrash(server.db, tmp);
+      const { jobs, stages, uploads } = await cleanupAfterCrash(server.db, tmp);
       expect(uploads.sort()).toEqual([`millefeuille-upload-${deadPid}-aaa`, 'millefeuille-upload-ccc']);
       expect(fs.readdirSync(tmp).sort()).toEqual(['autre-dossier', `millefeuille-upload-${process.pid}-bbb`]);
       // on PostgreSQL another instance may be running the live one; the embedded database has no other instance
@@ -113,7 +123,17 @@ describe.each(backends())('import jobs on $name', (backend) => {
         error: { status: 500, detail: expect.stringMatching(/^Import interrompu/) },
       });
       expect(rows.find((r) => r.id === 'test-live')!.status).toBe(backend.name === 'pglite' ? 'failed' : 'running');
+      // likewise the staged rows: all of them on the embedded database, a day old on PostgreSQL
+      const removed = backend.name === 'pglite' ? ['test-stage-new', 'test-stage-old'] : ['test-stage-old'];
+      expect(stages.filter((k) => k.startsWith('test-stage-')).sort()).toEqual(removed);
+      const left = await server.db.query<{ key: string }>(
+        `SELECT key FROM public.import_stage_perimeter WHERE key LIKE 'test-stage-%'
+         UNION ALL SELECT key FROM public.import_stage_membership WHERE key LIKE 'test-stage-%' ORDER BY key`,
+      );
+      expect(left.map((r) => r.key)).toEqual(backend.name === 'pglite' ? [] : ['test-stage-new', 'test-stage-new']);
     } finally {
+      await server.db.query(`DELETE FROM public.import_stage_membership WHERE key LIKE 'test-stage-%'`);
+      await server.db.query(`DELETE FROM public.import_stage_perimeter WHERE key LIKE 'test-stage-%'`);
       fs.rmSync(tmp, { recursive: true, force: true });
       await removeTestJobs();
     }

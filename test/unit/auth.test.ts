@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../server/auth/passwords.ts';
 import { passwordProblem } from '../../server/auth/password-policy.ts';
 import { can, canPlacePerimeter, statusAction, type Action, type SessionUser } from '../../contract/permissions.ts';
-import { LoginLimiter } from '../../server/auth/rate-limit.ts';
 import { accountKey, addressKey, DEFAULT_POLICY, delayAfter, describeWait } from '../../server/auth/throttle.ts';
 
 const user = (role: SessionUser['role'], region: string | null = null, schemes: string[] = []): SessionUser => ({
@@ -191,25 +190,5 @@ describe('login throttle rule', () => {
     expect(describeWait(30)).toBe('30 secondes');
     expect(describeWait(61)).toBe('2 minutes');
     expect(describeWait(900)).toBe('15 minutes');
-  });
-});
-
-describe('LoginLimiter (in-memory, for the signalment form)', () => {
-  it('blocks after five failures in the window, then lets through', () => {
-    let now = 0;
-    const limiter = new LoginLimiter(5, 60_000, () => now);
-    const keys = ['ip:1', 'email:a@b.fr'];
-    for (let i = 0; i < 5; i++) {
-      expect(limiter.retryAfter(keys)).toBe(0);
-      limiter.fail(keys);
-      now += 1000;
-    }
-    expect(limiter.retryAfter(keys)).toBe(55);
-    expect(limiter.retryAfter(['ip:2'])).toBe(0);
-    now = 61_000;
-    expect(limiter.retryAfter(keys)).toBe(0);
-    limiter.fail(keys);
-    limiter.succeed(keys);
-    expect(limiter.retryAfter(keys)).toBe(0);
   });
 });
