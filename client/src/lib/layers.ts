@@ -41,8 +41,9 @@ export interface LayerLook {
    *  side: a multiple of LANE. */
   offset?: number;
   /** Short name of the layer put before a unit's name on the map ("CLS · Grand Figeac"),
-   *  unless the name already says it. */
+   *  unless the name already says it, with the tag or one of these words. */
   tag?: string;
+  tagWords?: string[];
   /** A dot on each unit at low zoom, where small perimeters would vanish. */
   dotMaxzoom?: number;
 }
@@ -162,6 +163,7 @@ export const KNOWN_LOOKS: Record<string, LayerLook> = {
   pnr: look({
     offset: LANE,
     tag: 'PNR',
+    tagWords: ['PARC NATUREL'],
     color: '#226633',
     width: 2.4,
     dash: [0.8, 1.2],
@@ -174,6 +176,7 @@ export const KNOWN_LOOKS: Record<string, LayerLook> = {
   }),
   qpv: look({
     tag: 'QPV',
+    tagWords: ['QUARTIER'],
     color: '#EEAA22',
     labelColor: '#7a4d00',
     width: 1,
@@ -187,6 +190,7 @@ export const KNOWN_LOOKS: Record<string, LayerLook> = {
   cls: look({
     offset: 3 * LANE,
     tag: 'CLS',
+    tagWords: ['CONTRAT LOCAL DE SANTÉ'],
     dotMaxzoom: 7.5,
     color: '#D55E00',
     labelColor: '#9c4400',
@@ -203,6 +207,7 @@ export const KNOWN_LOOKS: Record<string, LayerLook> = {
   asv: look({
     offset: 4 * LANE,
     tag: 'ASV',
+    tagWords: ['ATELIER SANTÉ', 'ATELIERS SANTÉ'],
     dotMaxzoom: 7.5,
     color: '#CC79A7',
     labelColor: '#8a3d69',
@@ -219,6 +224,7 @@ export const KNOWN_LOOKS: Record<string, LayerLook> = {
   clsm: look({
     offset: 4 * LANE,
     tag: 'CLSM',
+    tagWords: ['CONSEIL LOCAL DE SANTÉ MENTALE'],
     dotMaxzoom: 7.5,
     color: '#009977',
     labelColor: '#006650',
@@ -236,6 +242,7 @@ export const KNOWN_LOOKS: Record<string, LayerLook> = {
   ptsm: look({
     offset: 3 * LANE,
     tag: 'PTSM',
+    tagWords: ['PROJET TERRITORIAL DE SANTÉ MENTALE'],
     dotMaxzoom: 7.5,
     color: '#0022CC',
     width: 2.4,

@@ -24,7 +24,7 @@ import { tileEndpoint } from './tileSources.ts';
 export const SEA = '#d5e3ec';
 export const LAND = '#f7f5f0';
 /** Land outside France: greyer than French land, clearly not sea. */
-export const FOREIGN_LAND = '#e6e2d9';
+export const FOREIGN_LAND = '#e8e3d6';
 const FOREIGN_BORDER = '#b9b2a4';
 const REF_COMMUNE = '#ddd6c9';
 const REF_LABEL = '#5f5a52';
@@ -159,11 +159,16 @@ export function lineLayers(e: LayerEntry, opacity: number, visible: boolean): La
   return out;
 }
 
-/** A unit's name, after its layer's tag unless the name already says it ("CLS · Figeac"). */
-export function labelText(tag: string | undefined): ExpressionSpecification {
+/** A unit's name, after its layer's tag unless the name already says it ("CLS · Figeac"),
+ *  with the tag or one of `words` (upper case). */
+export function labelText(tag: string | undefined, words: string[] = []): ExpressionSpecification {
   const name: ExpressionSpecification = ['to-string', ['get', 'name']];
   if (!tag) return ['get', 'name'];
-  return ['case', ['in', tag.toUpperCase(), ['upcase', name]], name, ['concat', tag, ' · ', name]];
+  const says: ExpressionSpecification = [
+    'any',
+    ...[tag.toUpperCase(), ...words].map((w) => ['in', w, ['upcase', name]] as ExpressionSpecification),
+  ];
+  return ['case', says, name, ['concat', tag, ' · ', name]];
 }
 
 export function labelLayer(e: LayerEntry, opacity: number, visible: boolean): LayerSpecification {
@@ -177,7 +182,7 @@ export function labelLayer(e: LayerEntry, opacity: number, visible: boolean): La
     maxzoom: e.look.labelMaxzoom,
     layout: {
       ...c.layout,
-      'text-field': labelText(e.look.tag),
+      'text-field': labelText(e.look.tag, e.look.tagWords),
       'text-font': e.look.bold ? FONT_BOLD : FONT_REGULAR,
       'text-size': ['interpolate', ['linear'], ['zoom'], 5, s * 0.85, 10, s * 1.1, 14, s * 1.3],
       'text-max-width': 9,
