@@ -87,7 +87,10 @@ export const COMMUNE_MINZOOM = 8;
 /** Names of the larger communes are drawn from this zoom, whatever the active layers. */
 export const PLACE_NAMES_MINZOOM = 7;
 /** Width of one outline lane at zoom 8: outlines of width ≤ LANE, shifted inward by
- *  different multiples of LANE, never cover one another on a shared border. */
+ *  different multiples of LANE, never cover one another on a shared border. Lane 0:
+ *  administrative borders and EPCI; 1: PETR, PNR; 2: CPTS, psychiatry sectors; 3: CLS,
+ *  PTSM; 4: ASV, CLSM. Layers sharing a lane seldom share a border, and where they do a
+ *  dashed or dotted outline drawn over a solid one still shows both colours. */
 export const LANE = 2.4;
 
 export const KNOWN_LOOKS: Record<string, LayerLook> = {
