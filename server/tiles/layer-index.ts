@@ -19,6 +19,12 @@ const INDEX_MAX_ZOOM = 7;
 const INDEX_MAX_POINTS = 5_000;
 /** Simplification, in tile units (4096 a tile): 16 ≈ one pixel of a 256 px tile. */
 const TOLERANCE = 16;
+/**
+ * Margin around each tile, in tile units: 128 ≈ 16 px of a 512 px tile. The client shifts
+ * outlines up to 15 px inward (line-offset lanes, client/src/lib/layers.ts); a smaller
+ * margin would let the tile's own clipping edges show through as straight lines.
+ */
+const BUFFER = 128;
 /** Tiles cut beyond the pyramid an index keeps before forgetting them all. */
 const MAX_DRILLED_TILES = 128;
 
@@ -145,7 +151,7 @@ export class LayerIndex {
       })),
     };
     const common = { maxZoom: MAX_ZOOM, indexMaxZoom: INDEX_MAX_ZOOM, indexMaxPoints: INDEX_MAX_POINTS, extent: EXTENT };
-    this.shapes = new TrimmableIndex(new GeoJSONVT(shapes, { ...common, tolerance: TOLERANCE, buffer: 64 }));
+    this.shapes = new TrimmableIndex(new GeoJSONVT(shapes, { ...common, tolerance: TOLERANCE, buffer: BUFFER }));
     this.labels = new TrimmableIndex(new GeoJSONVT(labels, { ...common, buffer: 0 }));
   }
 

@@ -1,9 +1,11 @@
 // From the server's layer catalogue to the toggles of the interface: one entry per
 // layer, one per scheme type (CLS, ASV…), each with its look. Known layers have a hand-
 // tuned look; any other layer gets a distinct generic one, so a new catalogue layer
-// shows up without a client change. Colours: Okabe–Ito, then Paul Tol's muted set,
-// both colour-blind safe; each layer also differs by line width, dash or hatching so it
-// stays distinguishable in grey print.
+// shows up without a client change. Colours: one hue family per layer, chosen so that
+// every pair stays apart for deuteranopes, protanopes and tritanopes too (checked by
+// test/unit/palette.test.ts); each layer also differs by line width, dash or hatching so
+// it stays distinguishable in grey print, and its outline runs in its own lane inside the
+// border (see LANE), so that layers sharing a border show side by side.
 import type { LayerInfo, Membership, SearchResult } from './api.ts';
 
 export type Hatch = 'up' | 'down' | 'horizontal' | 'vertical' | 'cross';
@@ -34,9 +36,14 @@ export interface LayerLook {
   labelMaxzoom: number;
   uppercase?: boolean;
   bold?: boolean;
-  /** Inward shift of the outline (px at zoom ≥ 9), so that coincident borders of
-   *  several layers (a CLS on an EPCI, a PETR) are drawn side by side. */
+  /** Inward shift of the outline (px at zoom 8, scaled with the width), so that
+   *  coincident borders of several layers (a CLS on an EPCI, a PETR) are drawn side by
+   *  side: a multiple of LANE. */
   offset?: number;
+  /** Short name of the layer put before a unit's name on the map ("CLS · Grand Figeac"),
+   *  unless the name already says it, with the tag or one of these words. */
+  tag?: string;
+  tagWords?: string[];
   /** A dot on each unit at low zoom, where small perimeters would vanish. */
   dotMaxzoom?: number;
 }
@@ -77,8 +84,16 @@ function look(l: Partial<LayerLook> & Pick<LayerLook, 'color' | 'rank' | 'lineOr
 }
 
 export const COMMUNE_MINZOOM = 8;
+/** Names of the larger communes are drawn from this zoom, whatever the active layers. */
+export const PLACE_NAMES_MINZOOM = 7;
+/** Width of one outline lane at zoom 8: outlines of width ≤ LANE, shifted inward by
+ *  different multiples of LANE, never cover one another on a shared border. Lane 0:
+ *  administrative borders and EPCI; 1: PETR, PNR; 2: CPTS, psychiatry sectors; 3: CLS,
+ *  PTSM; 4: ASV, CLSM. Layers sharing a lane seldom share a border, and where they do a
+ *  dashed or dotted outline drawn over a solid one still shows both colours. */
+export const LANE = 2.4;
 
-const KNOWN_LOOKS: Record<string, LayerLook> = {
+export const KNOWN_LOOKS: Record<string, LayerLook> = {
   region: look({
     color: '#1a1a1a',
     width: 2.6,
@@ -136,10 +151,10 @@ const KNOWN_LOOKS: Record<string, LayerLook> = {
     labelMinzoom: COMMUNE_MINZOOM,
   }),
   petr: look({
-    offset: 3,
-    color: '#56B4E9',
-    labelColor: '#1c5f86',
-    width: 3.2,
+    offset: LANE,
+    tag: 'PETR',
+    color: '#663377',
+    width: 2.2,
     dash: [4, 1.5],
     fill: 0.07,
     rank: 4,
@@ -149,10 +164,11 @@ const KNOWN_LOOKS: Record<string, LayerLook> = {
     labelMinzoom: 6,
   }),
   pnr: look({
-    offset: 5,
-    color: '#117733',
-    labelColor: '#0b5223',
-    width: 3,
+    offset: LANE,
+    tag: 'PNR',
+    tagWords: ['PARC NATUREL'],
+    color: '#226633',
+    width: 2.4,
     dash: [0.8, 1.2],
     fill: 0.08,
     rank: 3,
@@ -162,7 +178,9 @@ const KNOWN_LOOKS: Record<string, LayerLook> = {
     labelMinzoom: 6,
   }),
   qpv: look({
-    color: '#E69F00',
+    tag: 'QPV',
+    tagWords: ['QUARTIER'],
+    color: '#EEAA22',
     labelColor: '#7a4d00',
     width: 1,
     fill: 0.55,
@@ -173,11 +191,13 @@ const KNOWN_LOOKS: Record<string, LayerLook> = {
     labelMinzoom: 11,
   }),
   cls: look({
-    offset: 2.5,
+    offset: 3 * LANE,
+    tag: 'CLS',
+    tagWords: ['CONTRAT LOCAL DE SANTÉ'],
     dotMaxzoom: 7.5,
     color: '#D55E00',
     labelColor: '#9c4400',
-    width: 2.6,
+    width: 2.4,
     hatch: 'up',
     fill: 0.1,
     rank: 6.2,
@@ -188,26 +208,30 @@ const KNOWN_LOOKS: Record<string, LayerLook> = {
     bold: true,
   }),
   asv: look({
-    offset: 5,
+    offset: 4 * LANE,
+    tag: 'ASV',
+    tagWords: ['ATELIER SANTÉ', 'ATELIERS SANTÉ'],
     dotMaxzoom: 7.5,
     color: '#CC79A7',
     labelColor: '#8a3d69',
-    width: 2.6,
+    width: 2.4,
     hatch: 'down',
     fill: 0.1,
     rank: 6.4,
-    lineOrder: 103,
+    lineOrder: 99,
     labelOrder: 78,
     labelSize: 12,
     labelMinzoom: 6,
     bold: true,
   }),
   clsm: look({
-    offset: 7.5,
+    offset: 4 * LANE,
+    tag: 'CLSM',
+    tagWords: ['CONSEIL LOCAL DE SANTÉ MENTALE'],
     dotMaxzoom: 7.5,
-    color: '#009E73',
-    labelColor: '#00694c',
-    width: 2.6,
+    color: '#009977',
+    labelColor: '#006650',
+    width: 2.4,
     dash: [3, 1],
     hatch: 'horizontal',
     fill: 0.1,
@@ -219,10 +243,12 @@ const KNOWN_LOOKS: Record<string, LayerLook> = {
     bold: true,
   }),
   ptsm: look({
-    offset: 2.5,
+    offset: 3 * LANE,
+    tag: 'PTSM',
+    tagWords: ['PROJET TERRITORIAL DE SANTÉ MENTALE'],
     dotMaxzoom: 7.5,
-    color: '#332288',
-    width: 2.6,
+    color: '#0022CC',
+    width: 2.4,
     dash: [1, 1],
     hatch: 'vertical',
     fill: 0.08,
@@ -234,9 +260,11 @@ const KNOWN_LOOKS: Record<string, LayerLook> = {
     bold: true,
   }),
   cpts: look({
-    offset: 4,
-    color: '#882255',
-    width: 2.4,
+    offset: 2 * LANE,
+    tag: 'CPTS',
+    color: '#BB1133',
+    labelColor: '#8c0d26',
+    width: 2.2,
     dash: [3, 1, 1, 1],
     fill: 0.07,
     hatch: 'cross',
@@ -247,9 +275,9 @@ const KNOWN_LOOKS: Record<string, LayerLook> = {
     labelMinzoom: 7,
   }),
   'secteur-psy-adulte': look({
-    offset: 5.5,
-    color: '#999933',
-    labelColor: '#5e5e1f',
+    offset: 2 * LANE,
+    tag: 'Psy adulte',
+    color: '#773300',
     width: 2.2,
     dash: [6, 2],
     fill: 0.07,
@@ -260,9 +288,10 @@ const KNOWN_LOOKS: Record<string, LayerLook> = {
     labelMinzoom: 7,
   }),
   'secteur-psy-enfant': look({
-    offset: 7,
-    color: '#44AA99',
-    labelColor: '#1f6a5e',
+    offset: 2 * LANE,
+    tag: 'Psy enfant',
+    color: '#999955',
+    labelColor: '#5c5c2e',
     width: 2.2,
     dash: [2, 1.5],
     fill: 0.07,
@@ -296,7 +325,7 @@ function genericLook(index: number): LayerLook {
     dash: GENERIC_DASHES[index % GENERIC_DASHES.length],
     fill: 0.07,
     rank: 5.2 + index * 0.01,
-    offset: 4 + (index % 3) * 1.5,
+    offset: (1 + (index % 4)) * LANE,
     lineOrder: 45,
     labelOrder: 40,
     labelMinzoom: 7,

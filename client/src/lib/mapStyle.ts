@@ -1,8 +1,10 @@
 // The MapLibre style, built from the layer entries: our own tiles only, no glyphs URL
-// (labels are drawn locally by TinySDF from system fonts), no sprite. Régions and
-// départements from our tiles make the background. Every entry has all its map layers
-// from the start, hidden when inactive: a source whose layers are all hidden loads no
-// tile, so toggling is cheap and the drawing order never changes.
+// (labels are drawn locally by TinySDF from system fonts), no sprite. Under our layers, a
+// light reference drawn at every zoom: neighbouring countries (Natural Earth, a bundled
+// asset, see worldLand.ts), régions and départements from our tiles, then commune borders
+// and place names. Every entry has all its map layers from the start, hidden when
+// inactive: a source whose layers are all hidden loads no tile, so toggling is cheap and
+// the drawing order never changes.
 import type {
   DataDrivenPropertyValueSpecification,
   LineLayerSpecification,
@@ -15,12 +17,19 @@ import type {
 } from 'maplibre-gl';
 import type { MapHighlight } from './highlight.ts';
 import type { LayerEntry } from './layers.ts';
-import { COMMUNE_MINZOOM } from './layers.ts';
+import { COMMUNE_MINZOOM, PLACE_NAMES_MINZOOM } from './layers.ts';
 import { hatchImageId } from './patterns.ts';
 import { tileEndpoint } from './tileSources.ts';
 
 export const SEA = '#d5e3ec';
 export const LAND = '#f7f5f0';
+/** Land outside France: greyer than French land, clearly not sea. */
+export const FOREIGN_LAND = '#e8e3d6';
+const FOREIGN_BORDER = '#b9b2a4';
+const REF_COMMUNE = '#ddd6c9';
+const REF_LABEL = '#5f5a52';
+/** GeoJSON source of the countries of the world, filled once the bundled asset is read. */
+export const WORLD_SOURCE = 'world';
 const BASE_DEPARTEMENT = '#c9c2b4';
 const BASE_REGION = '#a19a8c';
 export const BASE_SOURCE = 'base';
@@ -55,6 +64,7 @@ function endpoint(source: string, layers: string[], tilesUrl: string | null) {
 
 export function buildSources(entries: LayerEntry[], tilesUrl: string | null = null): Record<string, SourceSpecification> {
   const sources: Record<string, SourceSpecification> = {
+    [WORLD_SOURCE]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     [BASE_SOURCE]: { type: 'vector', ...endpoint(BASE_SOURCE, ['region', 'departement'], tilesUrl) },
   };
   for (const layer of new Set(entries.map((e) => e.layer))) {
@@ -62,7 +72,8 @@ export function buildSources(entries: LayerEntry[], tilesUrl: string | null = nu
     sources[layer] = {
       type: 'vector',
       ...endpoint(layer, [layer], tilesUrl),
-      ...(layer === 'commune' ? { minzoom: COMMUNE_MINZOOM } : {}),
+      // from PLACE_NAMES_MINZOOM for the place names of the reference, shapes drawn from COMMUNE_MINZOOM
+      ...(layer === 'commune' ? { minzoom: PLACE_NAMES_MINZOOM } : {}),
       ...(layer === 'scheme' ? { promoteId: 'code' } : {}),
     };
   }
@@ -76,6 +87,11 @@ function typeFilter(e: LayerEntry): FilterSpecification | undefined {
 /** Outline width grows with zoom around the look's width at zoom 8. */
 function widthByZoom(w: number): ExpressionSpecification {
   return ['interpolate', ['linear'], ['zoom'], 4, Math.max(0.4, w * 0.55), 8, w, 12, w * 1.35];
+}
+
+/** Inward shift by zoom, in step with the widths, so that lanes never overlap. */
+function offsetByZoom(offset: number): ExpressionSpecification {
+  return ['interpolate', ['linear'], ['zoom'], 4, offset * 0.55 + 0.2, 8, offset, 12, offset * 1.35];
 }
 
 function common(e: LayerEntry, kind: string, visible: boolean) {
@@ -94,9 +110,11 @@ function scaled(base: number, opacity: number, isScheme: boolean): DataDrivenPro
   return isScheme ? ['*', base * opacity, STATUS_FACTOR] : base * opacity;
 }
 
-/** Fill layers (translucent fill, then hatching): also what a click hits, so always present. */
-export function fillLayers(e: LayerEntry, opacity: number, visible: boolean): LayerSpecification[] {
+/** Fill layers (translucent fill, then hatching): also what a click hits, so always present.
+ *  With `outlinesOnly` (dense overlays) they stay but are not painted. */
+export function fillLayers(e: LayerEntry, opacity: number, visible: boolean, outlinesOnly = false): LayerSpecification[] {
   const isScheme = e.schemeType !== null;
+  if (outlinesOnly) opacity = 0;
   const out: LayerSpecification[] = [
     {
       ...common(e, 'fill', visible),
@@ -121,7 +139,8 @@ export function lineLayers(e: LayerEntry, opacity: number, visible: boolean): La
       ...common(e, 'casing', visible),
       type: 'line',
       layout: { ...common(e, 'casing', visible).layout, 'line-join': 'round' },
-      paint: { 'line-color': '#ffffff', 'line-width': widthByZoom(e.look.width + 2.5), 'line-opacity': 0.85 * opacity },
+      // narrow enough to leave the first inner lane (LANE) to the layers drawn under it
+      paint: { 'line-color': '#ffffff', 'line-width': widthByZoom(e.look.width + 1.2), 'line-opacity': 0.85 * opacity },
     });
   }
   const status = e.schemeType !== null;
@@ -134,10 +153,22 @@ export function lineLayers(e: LayerEntry, opacity: number, visible: boolean): La
       'line-width': widthByZoom(e.look.width),
       'line-opacity': status ? ['*', opacity, ['max', 0.45, STATUS_FACTOR]] : opacity,
       ...(e.look.dash ? { 'line-dasharray': e.look.dash } : {}),
-      ...(e.look.offset ? { 'line-offset': ['interpolate', ['linear'], ['zoom'], 5, 0, 9, e.look.offset] } : {}),
+      ...(e.look.offset ? { 'line-offset': offsetByZoom(e.look.offset) } : {}),
     },
   });
   return out;
+}
+
+/** A unit's name, after its layer's tag unless the name already says it ("CLS · Figeac"),
+ *  with the tag or one of `words` (upper case). */
+export function labelText(tag: string | undefined, words: string[] = []): ExpressionSpecification {
+  const name: ExpressionSpecification = ['to-string', ['get', 'name']];
+  if (!tag) return ['get', 'name'];
+  const says: ExpressionSpecification = [
+    'any',
+    ...[tag.toUpperCase(), ...words].map((w) => ['in', w, ['upcase', name]] as ExpressionSpecification),
+  ];
+  return ['case', says, name, ['concat', tag, ' · ', name]];
 }
 
 export function labelLayer(e: LayerEntry, opacity: number, visible: boolean): LayerSpecification {
@@ -151,7 +182,7 @@ export function labelLayer(e: LayerEntry, opacity: number, visible: boolean): La
     maxzoom: e.look.labelMaxzoom,
     layout: {
       ...c.layout,
-      'text-field': ['get', 'name'],
+      'text-field': labelText(e.look.tag, e.look.tagWords),
       'text-font': e.look.bold ? FONT_BOLD : FONT_REGULAR,
       'text-size': ['interpolate', ['linear'], ['zoom'], 5, s * 0.85, 10, s * 1.1, 14, s * 1.3],
       'text-max-width': 9,
@@ -194,20 +225,39 @@ export function dotLayers(e: LayerEntry, opacity: number, visible: boolean): Lay
 }
 
 /** Every map layer of an entry, with its opacity applied; for later opacity updates too. */
-export function entryLayers(e: LayerEntry, opacity: number, visible: boolean): LayerSpecification[] {
+export function entryLayers(e: LayerEntry, opacity: number, visible: boolean, outlinesOnly = false): LayerSpecification[] {
   return [
-    ...fillLayers(e, opacity, visible),
+    ...fillLayers(e, opacity, visible, outlinesOnly),
     ...lineLayers(e, opacity, visible),
     ...dotLayers(e, opacity, visible),
     labelLayer(e, opacity, visible),
   ];
 }
 
-/** Background: sea, land from the régions, faint département and région borders. */
-function baseLayers(): LayerSpecification[] {
+/** Background: sea, other countries, land from the régions, faint commune borders. */
+function baseLayers(hasCommunes: boolean): LayerSpecification[] {
   return [
     { id: 'background', type: 'background', paint: { 'background-color': SEA } },
+    { id: 'world-land', type: 'fill', source: WORLD_SOURCE, paint: { 'fill-color': FOREIGN_LAND } },
+    {
+      id: 'world-border',
+      type: 'line',
+      source: WORLD_SOURCE,
+      paint: { 'line-color': FOREIGN_BORDER, 'line-width': ['interpolate', ['linear'], ['zoom'], 3, 0.4, 10, 1] },
+    },
     { id: 'base-land', type: 'fill', source: BASE_SOURCE, 'source-layer': 'region', paint: { 'fill-color': LAND } },
+    ...(hasCommunes
+      ? [
+          {
+            id: 'ref-commune-line',
+            type: 'line',
+            source: 'commune',
+            'source-layer': 'commune',
+            minzoom: COMMUNE_MINZOOM,
+            paint: { 'line-color': REF_COMMUNE, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 0.4, 12, 1] },
+          } satisfies LayerSpecification,
+        ]
+      : []),
     {
       id: DEPARTEMENT_HIT,
       type: 'fill',
@@ -216,6 +266,51 @@ function baseLayers(): LayerSpecification[] {
       paint: { 'fill-color': LAND, 'fill-opacity': 0 },
     },
   ];
+}
+
+/** Place names of the reference, under every layer's labels: département names, then
+ *  commune names, the most populous first (the tiles hold more communes as one zooms). */
+function referenceLabels(hasCommunes: boolean): LayerSpecification[] {
+  const paint = { 'text-color': REF_LABEL, 'text-halo-color': 'rgba(255,255,255,0.85)', 'text-halo-width': 1.4 };
+  const out: LayerSpecification[] = [
+    {
+      id: 'ref-departement-label',
+      type: 'symbol',
+      source: BASE_SOURCE,
+      'source-layer': 'departement-label',
+      minzoom: 5.5,
+      maxzoom: PLACE_NAMES_MINZOOM + 0.5,
+      layout: {
+        'text-field': ['get', 'name'],
+        'text-font': FONT_REGULAR,
+        'text-size': 11,
+        'text-max-width': 8,
+        'text-letter-spacing': 0.04,
+        'text-transform': 'uppercase',
+        'text-padding': 6,
+      },
+      paint,
+    },
+  ];
+  if (hasCommunes) {
+    out.push({
+      id: 'ref-place-label',
+      type: 'symbol',
+      source: 'commune',
+      'source-layer': 'commune-label',
+      minzoom: PLACE_NAMES_MINZOOM,
+      layout: {
+        'text-field': ['get', 'name'],
+        'text-font': FONT_REGULAR,
+        'text-size': ['interpolate', ['linear'], ['coalesce', ['get', 'population'], 0], 2000, 10.5, 30000, 12, 200000, 13.5],
+        'text-max-width': 8,
+        'text-padding': 3,
+        'symbol-sort-key': ['-', 0, ['coalesce', ['get', 'population'], 0]],
+      },
+      paint,
+    });
+  }
+  return out;
 }
 
 function baseLines(): LayerSpecification[] {
@@ -238,7 +333,12 @@ function baseLines(): LayerSpecification[] {
 }
 
 /** Our layers in drawing order: fills by specificity, outlines, then labels by priority. */
-export function overlayLayers(entries: LayerEntry[], active: string[], opacity: Record<string, number>): LayerSpecification[] {
+export function overlayLayers(
+  entries: LayerEntry[],
+  active: string[],
+  opacity: Record<string, number>,
+  outlinesOnly = false,
+): LayerSpecification[] {
   const op = (e: LayerEntry) => opacity[e.id] ?? 1;
   const on = (e: LayerEntry) => active.includes(e.id);
   const byRank = [...entries].sort((a, b) => a.look.rank - b.look.rank);
@@ -259,10 +359,11 @@ export function overlayLayers(entries: LayerEntry[], active: string[], opacity: 
           } satisfies LayerSpecification,
         ]
       : []),
-    ...byRank.flatMap((e) => fillLayers(e, op(e), on(e))),
+    ...byRank.flatMap((e) => fillLayers(e, op(e), on(e), outlinesOnly)),
     ...baseLines(),
     ...byLine.flatMap((e) => lineLayers(e, op(e), on(e))),
     ...byRank.flatMap((e) => dotLayers(e, op(e), on(e))),
+    ...referenceLabels(hasCommunes),
     ...byLabel.map((e) => labelLayer(e, op(e), on(e))),
   ];
 }
@@ -272,13 +373,14 @@ export function buildStyle(
   active: string[],
   opacity: Record<string, number>,
   tilesUrl: string | null = null,
+  outlinesOnly = false,
 ): StyleSpecification {
   return {
     version: 8,
     name: 'Millefeuille',
     // no "glyphs" and no "sprite": nothing is fetched but our tiles
     sources: buildSources(entries, tilesUrl),
-    layers: [...baseLayers(), ...overlayLayers(entries, active, opacity)],
+    layers: [...baseLayers(entries.some((e) => e.layer === 'commune')), ...overlayLayers(entries, active, opacity, outlinesOnly)],
   };
 }
 
@@ -292,9 +394,13 @@ type PaintName = Parameters<MlMap['setPaintProperty']>[1];
 type PaintValue = Parameters<MlMap['setPaintProperty']>[2];
 
 /** The opacity paint properties of an entry's layers at this opacity, to apply in place. */
-export function opacityUpdates(e: LayerEntry, opacity: number): { layer: string; name: PaintName; value: PaintValue }[] {
+export function opacityUpdates(
+  e: LayerEntry,
+  opacity: number,
+  outlinesOnly = false,
+): { layer: string; name: PaintName; value: PaintValue }[] {
   const out: { layer: string; name: PaintName; value: PaintValue }[] = [];
-  for (const l of entryLayers(e, opacity, true)) {
+  for (const l of entryLayers(e, opacity, true, outlinesOnly)) {
     if (!('paint' in l) || !l.paint) continue;
     for (const [name, value] of Object.entries(l.paint)) {
       if (name.endsWith('-opacity')) out.push({ layer: l.id, name: name as PaintName, value: value as PaintValue });
