@@ -169,7 +169,7 @@ export function canImport(user: User | null): boolean {
   return !!user && (user.role === 'admin' || user.role === 'planner');
 }
 
-/** The CSRF token of the session, kept in memory only (read again from /api/auth/me on load). */
+/** The CSRF token of the session, kept in memory only (read again from /api/auth/session on load). */
 let csrfToken: string | null = null;
 
 export async function call<T>(
@@ -211,15 +211,12 @@ export async function call<T>(
 const seg = encodeURIComponent;
 
 export const session = {
+  /** The current session; null for a visitor (GET /api/auth/session answers 200 either way). */
   async me(): Promise<Session | null> {
-    try {
-      const { data } = await call<Session>('GET', '/api/auth/me');
-      csrfToken = data.csrfToken;
-      return data;
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return null;
-      throw err;
-    }
+    const { data } = await call<({ signedIn: true } & Session) | { signedIn: false }>('GET', '/api/auth/session');
+    if (!data.signedIn) return null;
+    csrfToken = data.csrfToken;
+    return data;
   },
   async login(email: string, password: string): Promise<Session> {
     const { data } = await call<Session>('POST', '/api/auth/login', { body: { email, password } });
