@@ -2,7 +2,7 @@
 // scheme reads and edits (If-Match on the version read), history, referents and the
 // perimeter upload. Errors carry the server's French `detail` (and, for 422, its body).
 import type { PerimeterVersionOut } from '../../../contract/perimeter-versions.ts';
-import { ApiError } from './api.ts';
+import { ApiError, readJson } from './api.ts';
 import { followJob, type Job } from './jobs.ts';
 
 export type Role = 'admin' | 'planner' | 'coordinator';
@@ -204,7 +204,7 @@ export async function call<T>(
     }
     throw new RegistryError(res.status, detail, problem);
   }
-  const data = res.status === 204 ? (undefined as T) : ((await res.json()) as T);
+  const data = res.status === 204 ? (undefined as T) : ((await readJson(res)) as T);
   return { data, etag: res.headers.get('ETag') };
 }
 
