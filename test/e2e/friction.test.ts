@@ -58,6 +58,23 @@ async function open(hash: string, viewport = { width: 1280, height: 800 }): Prom
   return { page, errors };
 }
 
+/** WCAG contrast ratio of an element's text colour on its background colour (both opaque). */
+function contrastOf(el: Element): number {
+  const style = getComputedStyle(el);
+  const luminance = (css: string) => {
+    const [r, g, b] = css
+      .match(/[\d.]+/g)!
+      .slice(0, 3)
+      .map((v) => {
+        const c = Number(v) / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [a, b] = [luminance(style.color), luminance(style.backgroundColor)].sort((x, y) => y - x) as [number, number];
+  return (a + 0.05) / (b + 0.05);
+}
+
 describe('everyday friction', () => {
   it('an anonymous visit makes no console error and no failed request', async () => {
     const { page, errors } = await open('');
@@ -133,7 +150,11 @@ describe('everyday friction', () => {
 
     // picking turns the commune layer on; Enter on the map toggles the commune at the centre
     expect(page.url()).not.toMatch(/layers=[^&]*commune/);
-    await page.locator('[data-action="pick-communes"]').click();
+    const pick = page.locator('[data-action="pick-communes"]');
+    await pick.click();
+    // the pressed toggle keeps a readable label under the mouse
+    await pick.hover();
+    expect(await pick.evaluate(contrastOf)).toBeGreaterThanOrEqual(4.5);
     await page.waitForFunction(() => /layers=[^&]*commune/.test(location.hash));
     const centre = page.locator('[data-centre-commune]');
     await page.waitForFunction(() => !!document.querySelector('[data-centre-commune]')?.getAttribute('data-centre-commune'), null, {
@@ -162,6 +183,17 @@ describe('everyday friction', () => {
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Comparer' }).click();
     await page.waitForFunction(() => location.hash.includes('view=compare'));
+    await page.context().close();
+  });
+
+  it('lets the keyboard pass a long list of the gaps view in one stop', async () => {
+    const { page } = await open('#map=8/44.6/1.7&layers=cls&view=gaps&layer=cls&within=departement:46');
+    const skip = page.locator('#fiche a.skip-list').first();
+    await skip.waitFor({ state: 'attached', timeout: 30_000 });
+    expect(await skip.textContent()).toMatch(/^Passer la liste \(\d[\d\s\u202f]* lignes\)$/);
+    await skip.focus();
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('after-list'))).toBe(true);
     await page.context().close();
   });
 
