@@ -1,15 +1,16 @@
 // Vite build of the web client: client/ is the root, the bundle goes to client/dist,
-// which the Express app serves. In development, /api and /tiles go to the local server.
+// which the Express app serves (with brotli and gzip copies of each asset, build/precompress.ts). In development, /api and /tiles go to the local server.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { precompress } from './build/precompress.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const server = process.env.MILLEFEUILLE_API ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   root,
-  plugins: [svelte()],
+  plugins: [svelte(), precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

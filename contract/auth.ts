@@ -22,6 +22,12 @@ export type User = z.infer<typeof userSchema>;
 export const sessionSchema = z.object({ user: userSchema, csrfToken: z.string() });
 export type Session = z.infer<typeof sessionSchema>;
 
+/** What the client asks on every visit: a visitor is an answer, not a 401. */
+export const sessionStateSchema = z.discriminatedUnion('signedIn', [
+  z.object({ signedIn: z.literal(true), user: userSchema, csrfToken: z.string() }),
+  z.object({ signedIn: z.literal(false) }),
+]);
+
 const tag = 'Comptes';
 export const endpoints = {
   login: endpoint({
@@ -45,5 +51,12 @@ export const endpoints = {
     tag,
     summary: 'L’utilisateur connecté et son jeton CSRF (401 sans session).',
     response: sessionSchema,
+  }),
+  session: endpoint({
+    method: 'get',
+    path: '/api/auth/session',
+    tag,
+    summary: 'La session en cours : l’utilisateur et son jeton CSRF, ou « non connecté » (toujours 200).',
+    response: sessionStateSchema,
   }),
 };

@@ -12,6 +12,8 @@ import { errorHandler, unknownRoute } from './errors.ts';
 import { answerClientError, rejectBadStrings, rejectMalformedUrl } from './request-guard.ts';
 import { requestLogger } from './request-log.ts';
 import { securityHeaders, securityHeaderValues } from './security-headers.ts';
+import { clientFiles } from './static.ts';
+import { compressJson } from './compress-json.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { configRoutes } from './routes/config.ts';
 import { gapRoutes } from './routes/gaps.ts';
@@ -103,6 +105,8 @@ export function createApp(
   // tiles first: the bulk of the traffic, and none of it needs a body or a session
   app.use(tileRoutes.middleware);
   app.use(express.json({ limit: '1mb' }), rejectBadStrings);
+  // JSON answers over 1 kB leave compressed (tiles, answered above, are already gzipped)
+  app.use(compressJson);
 
   // GIS clients (QGIS, GDAL, MapLibre): TileJSON of each tile source, OGC API – Features
   const catalogue = new Catalogue(db, () => version.current);
@@ -141,8 +145,9 @@ export function createApp(
   app.use('/api', api);
 
   if (fs.existsSync(path.join(clientDir, 'index.html'))) {
-    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api\/|tiles\/).*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
+    const client = clientFiles(clientDir);
+    app.use(client.files);
+    app.get(/^\/(?!api\/|tiles\/).*/, client.index);
   }
   app.use(unknownRoute);
   app.use(errorHandler((err, req) => logger.error({ err, method: req.method, url: req.url }, 'unhandled error')));

@@ -19,5 +19,5 @@ export async function resolveLayer(db: Queryable, id: string): Promise<ResolvedL
   const schemeType = SCHEME_TYPE_LAYERS[id];
   if (schemeType) return { layer: 'scheme', schemeType };
   if (await layerExists(db, id)) return { layer: id, schemeType: null };
-  throw notFound(`Couche inconnue : « ${id} ». Consultez /api/layers pour la liste des couches.`);
+  throw notFound(`Couche inconnue : « ${id} ». Choisissez une couche de la liste des couches de l’atlas.`);
 }

@@ -1,4 +1,4 @@
-// POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me.
+// POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me (401 for a visitor), GET /api/auth/session (200 for all).
 import { Router } from 'express';
 import { loginSchema } from '../../contract/auth.ts';
 import { currentUser, endSession, passwordStrategy, startSession, type LoginStrategy } from '../auth/index.ts';
@@ -36,6 +36,12 @@ export function authRoutes(db: Db, throttle = new LoginThrottle(db), strategy: L
     const user = currentUser(res);
     if (!user) throw new HttpError(401, 'Vous n’êtes pas connecté.');
     res.json({ user, csrfToken: res.locals.csrf });
+  });
+
+  // What the client asks on every visit: a visitor is not an error (no 401 in the console)
+  router.get('/auth/session', (_req, res) => {
+    const user = currentUser(res);
+    res.json(user ? { signedIn: true, user, csrfToken: res.locals.csrf } : { signedIn: false });
   });
 
   return router;

@@ -107,7 +107,7 @@ export function tileJsonRoutes(catalogue: Catalogue): Router {
     const layers: Collection[] = [];
     for (const id of ids) {
       const c = collections.find((x) => x.id === id);
-      if (!c) throw notFound(`Couche inconnue : « ${id} ». Consultez /api/layers pour la liste des couches.`);
+      if (!c) throw notFound(`Couche inconnue : « ${id} ». Choisissez une couche de la liste des couches de l’atlas.`);
       // a scheme type names the scheme layer: its tiles hold every scheme
       const layer = collections.find((x) => x.id === c.layer)!;
       if (!layers.includes(layer)) layers.push(layer);

@@ -51,7 +51,17 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
     }
     throw new ApiError(res.status, detail);
   }
-  return (await res.json()) as T;
+  return (await readJson(res)) as T;
+}
+
+/** The JSON body of an answer; a cut or garbled one is a French error, not the parser's English. */
+export async function readJson(res: Response): Promise<unknown> {
+  try {
+    return await res.json();
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'La réponse du serveur est incomplète ou illisible. Réessayez.');
+  }
 }
 
 const seg = encodeURIComponent;

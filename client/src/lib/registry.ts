@@ -61,15 +61,12 @@ export function canImport(user: User | null): boolean {
 }
 
 export const session = {
+  /** The current session; null for a visitor (GET /api/auth/session answers 200 either way). */
   async me(): Promise<Session | null> {
-    try {
-      const data = await fetchJson(auth.me);
-      setCsrfToken(data.csrfToken);
-      return data;
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return null;
-      throw err;
-    }
+    const data = await fetchJson(auth.session);
+    if (!data.signedIn) return null;
+    setCsrfToken(data.csrfToken);
+    return { user: data.user, csrfToken: data.csrfToken };
   },
   async login(email: string, password: string): Promise<Session> {
     const data = await fetchJson(auth.login, { body: { email, password } });
