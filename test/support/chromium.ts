@@ -3,6 +3,7 @@
 // installed and executable, else the headless Chromium shipped inside the npm package
 // @sparticuz/chromium (a devDependency: unpacked from node_modules into the temporary
 // folder on first use, never downloaded).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -46,7 +47,13 @@ export async function chooseChromium(env: NodeJS.ProcessEnv = process.env, syste
   const system = findSystemChromium(env, systemPath);
   if (system) return { source: 'système', executablePath: system, args: [], describe: `Chromium du système : ${system}` };
   const { default: packaged } = await import('@sparticuz/chromium');
-  const executablePath = await packaged.executablePath();
+  let executablePath = await packaged.executablePath();
+  // The package unpacks only when the file is missing: a run killed while unpacking
+  // leaves a truncated binary that crashes at launch. Unpack again when it cannot run.
+  if (!answersVersion(executablePath)) {
+    fs.rmSync(executablePath, { force: true });
+    executablePath = await packaged.executablePath();
+  }
   return {
     source: 'paquet npm',
     executablePath,
@@ -54,4 +61,10 @@ export async function chooseChromium(env: NodeJS.ProcessEnv = process.env, syste
     args: ['--no-zygote', '--in-process-gpu', '--ignore-gpu-blocklist'],
     describe: `Chromium du paquet npm @sparticuz/chromium (aucun Chromium système) : ${executablePath}`,
   };
+}
+
+/** True when the binary starts and prints its version (a truncated one crashes). */
+export function answersVersion(file: string): boolean {
+  const run = spawnSync(file, ['--version'], { timeout: 30_000, encoding: 'utf8' });
+  return run.status === 0 && /Chromium|Chrome/.test(run.stdout);
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseChromium, isExecutableFile } from '../support/chromium.ts';
+import { answersVersion, chooseChromium, isExecutableFile } from '../support/chromium.ts';
 
 let dir: string;
 let exe: string;
@@ -25,6 +25,17 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('choice of Chromium', () => {
+  it('tells a browser that answers its version from a truncated one that crashes', () => {
+    const healthy = path.join(dir, 'sain');
+    const truncated = path.join(dir, 'tronque');
+    fs.writeFileSync(healthy, '#!/bin/sh\necho "Chromium 147.0.7727.0"\n', { mode: 0o755 });
+    // what an interrupted unpacking leaves: the start of an ELF file
+    fs.writeFileSync(truncated, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), { mode: 0o755 });
+    expect(answersVersion(healthy)).toBe(true);
+    expect(answersVersion(truncated)).toBe(false);
+    expect(answersVersion(exe)).toBe(false);
+  });
+
   it('tells an executable file from a plain file, a folder and a device (a bind mount of /dev/null)', () => {
     expect([exe, plain, dir, '/dev/null', path.join(dir, 'absent')].map(isExecutableFile)).toEqual([true, false, false, false, false]);
   });
