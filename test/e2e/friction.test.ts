@@ -175,13 +175,13 @@ describe('everyday friction', () => {
       questions.push(d.message());
       void d.dismiss();
     });
-    await page.getByRole('button', { name: 'Comparer' }).click();
+    await page.getByRole('button', { name: 'Comparer', exact: true }).click();
     expect(questions).toEqual(['Des modifications de la démarche ne sont pas enregistrées. Les abandonner ?']);
     await expect(page.locator('#editor-title').isVisible()).resolves.toBe(true);
     expect(await count()).not.toBe(before);
     // accepting leaves
     page.once('dialog', (d) => void d.accept());
-    await page.getByRole('button', { name: 'Comparer' }).click();
+    await page.getByRole('button', { name: 'Comparer', exact: true }).click();
     await page.waitForFunction(() => location.hash.includes('view=compare'));
     await page.context().close();
   });

@@ -275,7 +275,7 @@ describe('web client', () => {
     await check();
 
     // a link in the sheet selects another territory (new history entry); back restores
-    await page.getByRole('button', { name: "Contrat local de santé Agglo Pays d'Issoire" }).click();
+    await page.getByRole('button', { name: "Contrat local de santé Agglo Pays d'Issoire", exact: true }).click();
     expect(await sheetTitle(page, "CA Agglo Pays d'Issoire")).toBe("Contrat local de santé Agglo Pays d'Issoire");
     expect(page.url()).toContain('sel=scheme:cls-agglo-pays-issoire');
     await page.goBack();
