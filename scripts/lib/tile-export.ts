@@ -4,6 +4,7 @@
 // an archive holds exactly the bytes /tiles/… would send (gzipped, as sent to browsers).
 import path from 'node:path';
 import type { Queryable } from '../../server/db/db.ts';
+import { SHAPE_BUFFER } from '../../server/tiles/layer-index.ts';
 import { TileStore } from '../../server/tiles/store.ts';
 import { Compression, PmtilesWriter, TileType, zxyToTileId, type WriteSummary } from './pmtiles.ts';
 
@@ -30,8 +31,8 @@ export interface ExportedArchive extends WriteSummary {
 
 /** Metropolitan France: where a map opened on an archive should start. */
 const CENTER: [number, number, number] = [2.5, 46.6, 5];
-/** geojson-vt's buffer for shapes (64 of 4096), in tiles, with a margin for rounding. */
-const BUFFER = 64 / 4096 + 1 / 512;
+/** The live tiles' buffer for shapes (of 4096 units), in tiles, with a margin for rounding. */
+const BUFFER = SHAPE_BUFFER / 4096 + 1 / 512;
 
 interface LayerRow {
   id: string;

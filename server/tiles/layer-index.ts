@@ -24,7 +24,7 @@ const TOLERANCE = 16;
  * outlines up to 15 px inward (line-offset lanes, client/src/lib/layers.ts); a smaller
  * margin would let the tile's own clipping edges show through as straight lines.
  */
-const BUFFER = 128;
+export const SHAPE_BUFFER = 128;
 /** Tiles cut beyond the pyramid an index keeps before forgetting them all. */
 const MAX_DRILLED_TILES = 128;
 
@@ -151,7 +151,7 @@ export class LayerIndex {
       })),
     };
     const common = { maxZoom: MAX_ZOOM, indexMaxZoom: INDEX_MAX_ZOOM, indexMaxPoints: INDEX_MAX_POINTS, extent: EXTENT };
-    this.shapes = new TrimmableIndex(new GeoJSONVT(shapes, { ...common, tolerance: TOLERANCE, buffer: BUFFER }));
+    this.shapes = new TrimmableIndex(new GeoJSONVT(shapes, { ...common, tolerance: TOLERANCE, buffer: SHAPE_BUFFER }));
     this.labels = new TrimmableIndex(new GeoJSONVT(labels, { ...common, buffer: 0 }));
   }
 
