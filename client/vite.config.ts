@@ -11,6 +11,8 @@ const server = process.env.MILLEFEUILLE_API ?? 'http://127.0.0.1:3000';
 export default defineConfig({
   root,
   plugins: [svelte(), precompress()],
+  // Zod without JIT in the browser (CSP forbids eval): see src/lib/zod-jitless.ts.
+  resolve: { alias: [{ find: /^zod$/, replacement: fileURLToPath(new URL('./src/lib/zod-jitless.ts', import.meta.url)) }] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
