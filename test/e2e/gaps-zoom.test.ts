@@ -25,11 +25,13 @@ beforeAll(async () => {
   browser = await launchChromium();
   // a planner of the ARS Auvergne-Rhône-Alpes
   const passwordHash = await hashPassword(PASSWORD);
+  await server.db.query(`DELETE FROM registry.app_user WHERE email = $1`, [PLANNER]);
   await createUser(server.db, { email: PLANNER, name: 'Paula Planificatrice', role: 'planner', region: '84', passwordHash, schemes: [] });
 });
 
 afterAll(async () => {
   await browser?.close();
+  await server?.db.query(`DELETE FROM registry.app_user WHERE email = $1`, [PLANNER]);
   await server?.close();
 });
 
