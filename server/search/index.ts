@@ -161,15 +161,19 @@ export class SearchIndex {
   }
 
   search(q: ParsedQuery, { layers = null, region = null, departement = null, limit }: SearchOptions): SearchHit[] {
-    const allowed = (e: SearchEntry) =>
-      (!layers || layers.some((l) => l.layer === e.layer && (!l.type || l.type === e.type))) &&
-      (!region || e.regions.includes(region)) &&
-      (!departement || e.departements.includes(departement));
+    const inLayers = (e: SearchEntry) => !layers || layers.some((l) => l.layer === e.layer && (!l.type || l.type === e.type));
+    const inPlace = (e: SearchEntry) => (!region || e.regions.includes(region)) && (!departement || e.departements.includes(departement));
     const hinted = (e: SearchEntry) => q.hints.some((h) => h.layer === e.layer && (!h.type || h.type === e.type));
     const best = new Map<number, { score: number; via: string | null }>();
+    // matches in the layers asked, wherever they lie: typos are tried when the words match
+    // too little in the whole country, not merely in the région (else "lille" from Lyon
+    // would bring every "ville" and "lisle" instead of saying nothing matches there)
+    const matched = new Set<number>();
     const keep = (entry: number, score: number, via: string | null) => {
       const e = this.entries[entry]!;
-      if (!allowed(e)) return;
+      if (!inLayers(e)) return;
+      matched.add(entry);
+      if (!inPlace(e)) return;
       const prev = best.get(entry);
       if (!prev || prev.score < score) best.set(entry, { score, via });
     };
@@ -220,7 +224,7 @@ export class SearchIndex {
       }
     };
     run(false);
-    if (best.size < limit) run(true);
+    if (matched.size < limit) run(true);
     return this.ranked(best, limit);
   }
 

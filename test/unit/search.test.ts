@@ -30,6 +30,7 @@ const index = new SearchIndex([
   entry('scheme', 'cls-agglo-pays-issoire', "Contrat local de santé Agglo Pays d'Issoire", 56_000, { type: 'CLS', ...at(['63'], ['84']) }),
   entry('scheme', 'cls-cergy', 'Contrat local de santé de Cergy', 66_000, { type: 'CLS', ...at(['95'], ['11']) }),
   entry('scheme', 'asv-cergy', 'Atelier santé ville de Cergy', 20_000, { type: 'ASV', ...at(['95'], ['11']) }),
+  entry('commune', '01999', 'Cergé', 100, at(['01'], ['84'])),
   entry('epci', '200067361', 'CC Grand-Figeac', 43_000, { type: 'CC', ...at(['12', '46'], ['76']) }),
   entry('departement', '974', 'La Réunion', 885_000, at(['974'], ['04'])),
   entry('commune', '47999', 'La Réunion', 900, at(['47'], ['75'])),
@@ -117,6 +118,13 @@ describe('SearchIndex filters by place', () => {
     expect(top('91182', 5, { region: '27' })).toEqual([]);
     expect(top('cls', 5, { region: '84' })).toEqual(['scheme:cls-agglo-pays-issoire']);
     expect(top('la reunion', 5, { region: '75' })).toEqual(['commune:47999']);
+  });
+
+  it('tries typos when the words match too little in the whole country, not merely in the région', () => {
+    expect(top('issorie', 5, { region: '84' })[0]).toBe('commune:63178');
+    // "cergy" is a real name elsewhere: from Auvergne-Rhône-Alpes it finds nothing, not its near-miss Cergé
+    expect(top('cergy', 2, { region: '84' })).toEqual([]);
+    expect(top('cerge', 2, { region: '84' })).toEqual(['commune:01999']);
   });
 
   it('finds a unit astride two régions from either, not from a third', () => {
