@@ -2,7 +2,7 @@
 // its other names and former codes, and every perimeter with the département holding
 // most of its population and all the départements (hence régions) it lies in, read in
 // four statements when the data changes.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import type { SearchEntry } from '../search/index.ts';
 
 interface CommuneRow {

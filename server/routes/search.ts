@@ -3,7 +3,7 @@
 // (server/search/index.ts); the région and département filters are read there too.
 import { Router } from 'express';
 import { searchQuery } from '../../contract/search.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { badRequest } from '../errors.ts';
 import { SCHEME_TYPE_LAYERS } from '../layers.ts';
 import { loadSearchEntries } from '../queries/search.ts';

@@ -9,7 +9,7 @@
 // a planner's région without a query to the database.
 import type { ParsedQuery } from './query.ts';
 import { STOP_WORDS } from './query.ts';
-import { searchKey } from './normalize.ts';
+import { searchKey } from '../../core/search-key.ts';
 import { boundedDistance, typoBudget } from './typo.ts';
 
 export interface SearchEntry {
