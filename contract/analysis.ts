@@ -138,7 +138,7 @@ export const qpvGapsSchema = z.object({
 export type QpvGaps = z.infer<typeof qpvGapsSchema>;
 
 export const loadQuery = z.object({
-  scheme: many('paramètre scheme manquant (code d’une démarche)').pipe(
+  scheme: many('à indiquer : le code d’au moins une démarche').pipe(
     z
       .array(codeSchema)
       .min(1)
