@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/config.ts';
+import { loadConfig } from '../core/config.ts';
 import { TileStore } from '../server/tiles/store.ts';
 import { DEFAULT_BENCH_URL, prepareDb } from './bench/db-setup.ts';
 import { get, percentile } from './bench/http.ts';

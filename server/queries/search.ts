@@ -1,7 +1,7 @@
 // SQL for the search index (server/search/index.ts): every commune with its département,
 // its other names and former codes, and every perimeter with the département holding
 // most of its population, read in four statements when the data changes.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import type { SearchEntry } from '../search/index.ts';
 
 interface CommuneRow {

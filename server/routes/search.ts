@@ -2,7 +2,7 @@
 // in-memory index rebuilt when the data changes (server/search/index.ts).
 import { Router } from 'express';
 import { searchQuery } from '../../contract/search.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { badRequest } from '../errors.ts';
 import { SCHEME_TYPE_LAYERS } from '../layers.ts';
 import { loadSearchEntries } from '../queries/search.ts';

@@ -7,7 +7,7 @@
 // "evry" finds Évry-Courcouronnes (66,919 inhabitants) before Évry (Yonne, 402).
 import type { ParsedQuery } from './query.ts';
 import { STOP_WORDS } from './query.ts';
-import { searchKey } from './normalize.ts';
+import { searchKey } from '../../core/search-key.ts';
 import { boundedDistance, typoBudget } from './typo.ts';
 
 export interface SearchEntry {
