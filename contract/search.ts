@@ -3,16 +3,21 @@ import { z } from 'zod';
 import { endpoint } from './endpoint.ts';
 
 export const searchQuery = z.object({
-  q: z.string().max(200).default(''),
+  q: z.string({ message: 'un seul texte attendu' }).max(200, { message: 'trop longue (200 caractères au plus)' }).default(''),
   /** Only these layers: ids of /api/layers, scheme types (cls, asv, clsm, ptsm) accepted. */
   layers: z
-    .string()
-    .regex(/^[a-z-]+(,[a-z-]+)*$/)
+    .string({ message: 'une seule liste attendue' })
+    .regex(/^[a-z-]+(,[a-z-]+)*$/, { message: 'liste invalide (exemple : commune,epci)' })
     .optional(),
-  limit: z.coerce.number().int().min(1).max(50).default(10),
+  limit: z.coerce
+    .number({ message: 'un entier de 1 à 50 attendu' })
+    .int({ message: 'un entier de 1 à 50 attendu' })
+    .min(1, { message: 'un entier de 1 à 50 attendu' })
+    .max(50, { message: 'un entier de 1 à 50 attendu' })
+    .default(10),
   region: z
-    .string()
-    .regex(/^\d{2}$/)
+    .string({ message: 'un seul code attendu' })
+    .regex(/^\d{2}$/, { message: 'code INSEE à deux chiffres attendu (exemple : 84)' })
     .optional()
     .describe(
       'Code INSEE de la région (84 pour Auvergne-Rhône-Alpes) : seulement ce qui s’y trouve, même en partie ' +
@@ -20,8 +25,8 @@ export const searchQuery = z.object({
         'Sans ce paramètre, toute la France.',
     ),
   departement: z
-    .string()
-    .regex(/^(\d{2}|2[AB]|97\d)$/)
+    .string({ message: 'un seul code attendu' })
+    .regex(/^(\d{2}|2[AB]|97\d)$/, { message: 'code INSEE attendu (exemple : 63, 2A ou 974)' })
     .optional()
     .describe('Code INSEE du département (63, 2A, 974) : seulement ce qui s’y trouve, même en partie.'),
 });

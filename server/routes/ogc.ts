@@ -159,7 +159,7 @@ export function ogcRoutes(db: Db, catalogue: Catalogue): Router {
   const collectionOf = async (req: Request): Promise<Collection> => {
     const { collectionId } = collectionParams.parse(req.params);
     const c = await catalogue.find(collectionId);
-    if (!c) throw notFound(`Collection inconnue : « ${collectionId} ». Consultez /ogc/collections pour la liste des collections.`);
+    if (!c) throw notFound(`Collection inconnue : « ${collectionId} ». Voir la liste des collections du service.`);
     return c;
   };
 

@@ -47,7 +47,7 @@ export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) =>
     // a planner imports within their région unless they name a smaller zone in it
     const scopeText =
       q.scope ?? (q.region ? `region:${q.region}` : user.role === 'planner' && user.region ? `region:${user.region}` : null);
-    if (!scopeText) throw new HttpError(400, `Zone d'import obligatoire (paramètre scope : ${SCOPE_SYNTAX}).`);
+    if (!scopeText) throw new HttpError(400, `Zone d'import obligatoire : ${SCOPE_SYNTAX}.`);
     let scope: Scope;
     try {
       scope = parseScope(scopeText);

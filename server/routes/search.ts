@@ -40,22 +40,7 @@ export function searchRoutes(db: Db, dataVersion: () => number): Router {
   const router = Router();
   const cache = new SearchIndexCache(db, dataVersion);
   router.get('/search', async (req, res) => {
-    const parsed = searchQuery.safeParse(req.query);
-    if (!parsed.success) {
-      const field = parsed.error.issues[0]?.path[0];
-      throw badRequest(
-        field === 'limit'
-          ? 'Le nombre de résultats demandé doit être un entier de 1 à 50.'
-          : field === 'layers'
-            ? 'La liste des couches est invalide (exemple : commune,epci).'
-            : field === 'region'
-              ? 'La région doit être donnée par son code INSEE à deux chiffres (exemple : 84).'
-              : field === 'departement'
-                ? 'Le département doit être donné par son code INSEE (exemple : 63, 2A ou 974).'
-                : 'Le texte recherché est trop long (200 caractères au plus).',
-      );
-    }
-    const { q, layers, limit, region, departement } = parsed.data;
+    const { q, layers, limit, region, departement } = searchQuery.parse(req.query);
     const text = q.replace(UNSUPPORTED, ' ').trim();
     if (!text) throw badRequest('Saisissez au moins une lettre ou un chiffre à rechercher.');
     const query = parseQuery(text);

@@ -381,13 +381,13 @@ describe.each(backends())('bad input on $name', (backend: Backend) => {
         'NUL dans le JSON',
         () => send('POST', '/api/schemes', json, Buffer.from('{"type":"CLS","name":"CLS\\u0000 nul"}')),
         400,
-        /caractère nul.*name/,
+        /caractère nul.*dans le nom\./,
       ],
       [
         'surrogat isolé',
         () => send('POST', '/api/schemes', json, Buffer.from('{"type":"CLS","name":"CLS \\ud800"}')),
         400,
-        /surrogat isolé.*name/,
+        /surrogat isolé.*dans le nom\./,
       ],
       [
         'If-Match débordant',

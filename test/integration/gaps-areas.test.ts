@@ -127,7 +127,7 @@ describe.each(backends())('gaps by area and their exports on $name', (backend) =
   it('refuses a summed GeoJSON and an unknown level, in French', async () => {
     for (const [p, detail] of [
       ['/api/gaps?layer=cls&by=departement&format=geojson', /ne donne que les communes/],
-      ['/api/gaps?layer=cls&by=region', /by doit valoir/],
+      ['/api/gaps?layer=cls&by=region', /^Le regroupement : commune, departement ou epci attendu\.$/],
     ] as const) {
       const res = await get(p);
       expect(res.status, p).toBe(400);

@@ -234,14 +234,16 @@ describe('error mapping', () => {
 
   it('speaks French for zod’s own messages', () => {
     const err = z.object({ n: z.number().min(0) }).safeParse({ n: -1 }).error!;
-    expect(problemOf(err)?.detail).toMatch(/^« n » : Trop petit/);
+    expect(problemOf(err)?.detail).toMatch(/^Un paramètre : Trop petit/);
   });
 });
 
 describe('JSON string check', () => {
   it('finds NUL, lone surrogates and excessive depth at any place', () => {
     expect(checkJsonStrings({ a: [{ b: 'ok' }], c: 'é😀' })).toBeNull();
-    expect(checkJsonStrings({ a: [{ b: 'x\u0000' }] })?.detail).toMatch(/caractère nul.*« a\.0\.b »/);
+    const nul = checkJsonStrings({ communes: [{ name: 'x\u0000' }] });
+    expect(nul?.detail).toBe('Texte refusé : caractère nul (\\u0000) dans le nom.');
+    expect(nul?.extra).toEqual({ invalidParams: [{ name: 'communes.0.name', reason: 'caractère nul' }] });
     expect(checkJsonStrings({ a: 'x\udc00' })?.detail).toMatch(/surrogat isolé/);
     expect(checkJsonStrings({ ['k\u0000']: 1 })).toBeInstanceOf(HttpError);
     expect(checkJsonStrings(JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)))?.detail).toMatch(/niveaux d’imbrication/);
