@@ -3,12 +3,9 @@
 // France" is ticked; a visitor searches all of France with no switch. The results shown
 // are checked against the API's answers, and the API's régions against the memberships.
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { TestServer } from '../support/backends.ts';
-import { launchChromium, SHOTS, signInThroughUi, startE2eServer, waitForMap } from '../support/browser.ts';
-import { createUser } from '../../server/queries/users.ts';
-import { hashPassword } from '../../server/auth/passwords.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SHOTS, signInThroughUi, useE2eServer, waitForMap } from '../support/browser.ts';
 
 const PLANNER = 'planificateur.recherche@ars.example';
 const PASSWORD = 'mot-de-passe-de-test-recherche';
@@ -22,27 +19,11 @@ interface Hit {
   detail: string | null;
 }
 
-let server: TestServer;
-let browser: Browser;
+const e2e = useE2eServer([{ email: PLANNER, password: PASSWORD, name: 'Régis Planificateur', role: 'planner', region: '84' }]);
 const pageErrors: string[] = [];
 
-beforeAll(async () => {
-  server = await startE2eServer();
-  browser = await launchChromium();
-  // a planner of the ARS Auvergne-Rhône-Alpes (removed first: a killed run may have left it)
-  const passwordHash = await hashPassword(PASSWORD);
-  await server.db.query(`DELETE FROM registry.app_user WHERE email = $1`, [PLANNER]);
-  await createUser(server.db, { email: PLANNER, name: 'Régis Planificateur', role: 'planner', region: '84', passwordHash, schemes: [] });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.db.query(`DELETE FROM registry.app_user WHERE email = $1`, [PLANNER]);
-  await server?.close();
-});
-
 async function search(query: string): Promise<Hit[]> {
-  const res = await fetch(`${server.url}/api/search?${query}`);
+  const res = await fetch(`${e2e.server.url}/api/search?${query}`);
   expect(res.ok, `${query} → ${res.status}`).toBe(true);
   return ((await res.json()) as { results: Hit[] }).results;
 }
@@ -51,8 +32,8 @@ async function search(query: string): Promise<Hit[]> {
 async function regionsOf(hit: Hit): Promise<string[]> {
   const rows =
     hit.layer === 'commune'
-      ? await server.db.query<{ region: string }>(`SELECT region FROM atlas.commune WHERE code = $1`, [hit.code])
-      : await server.db.query<{ region: string }>(
+      ? await e2e.server.db.query<{ region: string }>(`SELECT region FROM atlas.commune WHERE code = $1`, [hit.code])
+      : await e2e.server.db.query<{ region: string }>(
           `SELECT DISTINCT c.region FROM atlas.membership m JOIN atlas.commune c ON c.code = m.commune WHERE m.layer = $1 AND m.code = $2`,
           [hit.layer, hit.code],
         );
@@ -80,9 +61,9 @@ describe('comparison search of a planner', () => {
     for (const hit of everywhere) if (!(await regionsOf(hit)).includes('84')) elsewhere.push(hit);
     expect(elsewhere.length).toBeGreaterThan(0);
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${server.url}/#map=6/45.5/4.5&view=compare`);
+    await page.goto(`${e2e.server.url}/#map=6/45.5/4.5&view=compare`);
     await waitForMap(page);
     const box = page.getByRole('combobox', { name: 'Ajouter un périmètre' });
     await box.waitFor();

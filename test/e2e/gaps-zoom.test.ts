@@ -5,38 +5,19 @@
 // export links named after the layer, the zone and the date, as the server names them;
 // a signed-in planner opens the gaps and the panorama on their région in one click.
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { TestServer } from '../support/backends.ts';
-import { launchChromium, SHOTS, signInThroughUi, startE2eServer, waitForMap, type MapWindow } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { type MapWindow, SHOTS, signInThroughUi, useE2eServer, waitForMap } from '../support/browser.ts';
 import { exportDate } from '../../contract/export-name.ts';
-import { createUser } from '../../server/queries/users.ts';
-import { hashPassword } from '../../server/auth/passwords.ts';
 
 const PLANNER = 'planificatrice.gaps@ars.example';
 const PASSWORD = 'mot-de-passe-de-test-gaps';
 
-let server: TestServer;
-let browser: Browser;
+const e2e = useE2eServer([{ email: PLANNER, password: PASSWORD, name: 'Paula Planificatrice', role: 'planner', region: '84' }]);
 const pageErrors: string[] = [];
 
-beforeAll(async () => {
-  server = await startE2eServer();
-  browser = await launchChromium();
-  // a planner of the ARS Auvergne-Rhône-Alpes
-  const passwordHash = await hashPassword(PASSWORD);
-  await server.db.query(`DELETE FROM registry.app_user WHERE email = $1`, [PLANNER]);
-  await createUser(server.db, { email: PLANNER, name: 'Paula Planificatrice', role: 'planner', region: '84', passwordHash, schemes: [] });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.db.query(`DELETE FROM registry.app_user WHERE email = $1`, [PLANNER]);
-  await server?.close();
-});
-
 async function api(p: string): Promise<any> {
-  const res = await fetch(`${server.url}${p}`);
+  const res = await fetch(`${e2e.server.url}${p}`);
   expect(res.ok, `${p} → ${res.status}`).toBe(true);
   return res.json();
 }
@@ -78,9 +59,9 @@ const layerOf = (layers: DrawnLayer[], kind: string, sourceLayer: string) =>
   layers.find((l) => l.id.startsWith(`hl:${kind}`) && l.sourceLayer === sourceLayer);
 
 async function newPage(hash: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  const page = await e2e.browser.newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${server.url}/${hash}`);
+  await page.goto(`${e2e.server.url}/${hash}`);
   await waitForMap(page);
   return page;
 }
@@ -163,7 +144,7 @@ describe('gaps at every zoom', () => {
     const link = page.locator('a[data-export="communes-csv"]');
     const download = await link.getAttribute('download');
     expect(download).toBe(`communes-sans-cls-occitanie-76-${exportDate()}.csv`);
-    const res = await fetch(`${server.url}${await link.getAttribute('href')}`);
+    const res = await fetch(`${e2e.server.url}${await link.getAttribute('href')}`);
     expect(res.headers.get('content-disposition')).toContain(download!);
     expect(await page.locator('a[data-export="qpv-csv"]').getAttribute('download')).toBe(
       `qpv-sans-asv-ni-cls-occitanie-76-${exportDate()}.csv`,

@@ -123,7 +123,7 @@ describe.each(backends())('TileJSON on $name', (backend) => {
       ['/tiles/nope.json', 404, /Couche inconnue : « nope »/],
       ['/tiles/Commune!.json', 400, /liste de couches invalide/],
       ['/tiles/commune.json?v=a%20b', 400, /version invalide/],
-      ['/tiles/commune.json?x=1', 400, /paramètre inconnu : x/],
+      ['/tiles/commune.json?x=1', 400, /Paramètre inconnu : x/],
     ];
     for (const [p, status, detail] of cases) {
       const res = await get(p);

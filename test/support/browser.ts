@@ -1,10 +1,14 @@
 // What every e2e file needs: the real app serving the built client over the preferred
 // backend (PostGIS when configured), and a headless Chromium (chosen by ./chromium.ts),
 // WebGL through SwiftShader, with the background networking that would leave localhost
-// turned off.
+// turned off. useE2eServer() does a file's whole set-up and tear-down.
 import fs from 'node:fs';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
+import type { Role } from '../../contract/domain.ts';
+import { hashPassword } from '../../server/auth/passwords.ts';
+import { createUser } from '../../server/queries/users.ts';
 import { backends, startTestServer, type TestServer } from './backends.ts';
 import { chooseChromium } from './chromium.ts';
 
@@ -77,4 +81,52 @@ export async function signInThroughUi(page: import('playwright-core').Page, emai
   await dialog.getByLabel('Mot de passe').fill(password);
   await dialog.getByRole('button', { name: 'Se connecter' }).click();
   await page.locator('.account .name', { hasText: name }).waitFor();
+}
+
+/** A user an e2e file signs in as (created with this password before the file's tests). */
+export interface E2eUser {
+  email: string;
+  password: string;
+  name: string;
+  role: Role;
+  region?: string | null;
+  schemes?: string[];
+}
+
+/** The running app and browser of an e2e file; filled before its first test. */
+export interface E2eContext {
+  server: TestServer;
+  browser: Browser;
+}
+
+/**
+ * Starts the app and Chromium before the file's tests and creates its users (removed
+ * first: a killed run may have left them behind); after the tests, removes the users
+ * and stops both.
+ */
+export function useE2eServer(users: E2eUser[] = []): E2eContext {
+  const context = {} as E2eContext;
+  const remove = (db: TestServer['db'], email: string) => db.query(`DELETE FROM registry.app_user WHERE email = $1`, [email]);
+  beforeAll(async () => {
+    context.server = await startE2eServer();
+    context.browser = await launchChromium();
+    for (const u of users) {
+      await remove(context.server.db, u.email);
+      const passwordHash = await hashPassword(u.password);
+      await createUser(context.server.db, {
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        region: u.region ?? null,
+        passwordHash,
+        schemes: u.schemes ?? [],
+      });
+    }
+  });
+  afterAll(async () => {
+    await context.browser?.close();
+    if (context.server) for (const u of users) await remove(context.server.db, u.email);
+    await context.server?.close();
+  });
+  return context;
 }
