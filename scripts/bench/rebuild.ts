@@ -44,12 +44,14 @@ export async function measureRebuilds(
         const t = performance.now();
         await store.tile([layer], r.z, r.x, r.y);
         waits.push(performance.now() - t);
+        // a tile from the cache answers without leaving the microtask queue: let the rebuild's I/O in
+        await new Promise((resolve) => setImmediate(resolve));
       } while (!done);
       const rebuildMs = await rebuilt;
       out.push({
         layer,
         firstMs: waits[0]!,
-        maxWaitMs: Math.max(...waits),
+        maxWaitMs: waits.reduce((a, b) => Math.max(a, b), 0),
         tilesDuring: waits.length,
         rebuildMs: rebuildMs > waits[0]! ? rebuildMs : waits[0]!,
       });
