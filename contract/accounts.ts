@@ -13,7 +13,7 @@ export const accountParams = z.object({
     .positive({ message: 'identifiant de compte invalide' }),
 });
 
-export const accountPatch = z.object({ disabled: z.boolean({ message: '« disabled » attendu : true ou false' }) }).strict();
+export const accountPatch = z.object({ disabled: z.boolean({ message: 'true ou false attendu' }) }).strict();
 
 export const account = userSchema.extend({
   disabled: z.boolean(),

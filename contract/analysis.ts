@@ -23,7 +23,7 @@ export const compareQuery = z.object({
   p: many('indiquez 2 à 8 périmètres à comparer').pipe(
     z
       .array(perimeterRefSchema)
-      .min(2, { message: 'comparer demande au moins 2 périmètres (p=couche:code&p=couche:code)' })
+      .min(2, { message: 'comparer demande au moins 2 périmètres' })
       .max(MAX_COMPARED, { message: `au plus ${MAX_COMPARED} périmètres peuvent être comparés à la fois` }),
   ),
   format: jsonCsvGeojsonFormat,
@@ -84,7 +84,7 @@ export const gapsQuery = z.object({
   within: withinSchema,
   format: jsonCsvGeojsonFormat,
   /** The CSV's rows: communes, or the same gaps summed by département or EPCI. */
-  by: z.enum(GAP_LEVELS, { message: 'by doit valoir commune, departement ou epci' }).default('commune'),
+  by: z.enum(GAP_LEVELS, { message: 'commune, departement ou epci attendu' }).default('commune'),
 });
 export const qpvGapsQuery = z.object({ within: withinSchema, format: jsonCsvFormat });
 
@@ -138,7 +138,7 @@ export const qpvGapsSchema = z.object({
 export type QpvGaps = z.infer<typeof qpvGapsSchema>;
 
 export const loadQuery = z.object({
-  scheme: many('paramètre scheme manquant (code d’une démarche)').pipe(
+  scheme: many('à indiquer : le code d’au moins une démarche').pipe(
     z
       .array(codeSchema)
       .min(1)

@@ -9,13 +9,13 @@ export const CONTRIBUTION_TYPES = ['CLS', 'ASV', 'CLSM', 'PTSM'] as const;
 export const CONTRIBUTION_STATUSES = ['en_attente', 'acceptee', 'rejetee'] as const;
 
 /** Plain text only: what is signalled is shown as text, and a tag is refused outright. */
-const plain = (min: number, max: number, what: string) =>
+const plain = (min: number, max: number) =>
   z
     .string()
     .trim()
-    .min(min, { message: `${what} : ${min} caractères au moins` })
-    .max(max, { message: `${what} : ${max} caractères au plus` })
-    .refine((v) => !/<\s*[a-z!/?]/i.test(v), { message: `${what} : pas de balises HTML` });
+    .min(min, { message: `${min} caractères au moins` })
+    .max(max, { message: `${max} caractères au plus` })
+    .refine((v) => !/<\s*[a-z!/?]/i.test(v), { message: 'pas de balises HTML' });
 
 const date = z
   .string()
@@ -26,8 +26,8 @@ const date = z
 export const contributionInputSchema = z
   .object({
     type: z.enum(CONTRIBUTION_TYPES, { message: 'type attendu : CLS, ASV, CLSM ou PTSM' }),
-    name: plain(3, 200, 'nom'),
-    bearerName: plain(2, 200, 'porteur').nullable().default(null),
+    name: plain(3, 200),
+    bearerName: plain(2, 200).nullable().default(null),
     communes: z
       .array(z.string().regex(/^(\d{5}|2[AB]\d{3})$/, { message: 'code commune INSEE attendu (5 caractères)' }))
       .max(2000, { message: '2000 communes au plus' })

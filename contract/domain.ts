@@ -56,7 +56,7 @@ export const MAX_LOAD_SCHEMES = 10;
 export const MAX_SEARCH_RESULTS = 50;
 
 export const layerIdSchema = z
-  .string()
+  .string({ message: 'à indiquer (exemple : cls)' })
   .max(40, { message: 'identifiant de couche trop long' })
   .regex(/^[a-z][a-z0-9-]*$/, { message: 'identifiant de couche invalide (lettres minuscules, chiffres et tirets)' });
 

@@ -51,7 +51,7 @@ export const setInventorySchema = z
   })
   .strict()
   .refine((v) => v.status !== 'complet' || v.completeAt !== null, {
-    message: 'un inventaire complet doit être daté (completeAt)',
+    message: 'un inventaire complet doit être daté',
     path: ['completeAt'],
   })
   .transform((v) => ({ ...v, completeAt: v.status === 'complet' ? v.completeAt : null }));

@@ -19,9 +19,9 @@ export const featureIdSchema = z
   .max(64, { error: 'identifiant d’objet trop long (64 caractères au plus)' })
   .regex(/^[0-9A-Za-z][0-9A-Za-z._-]*$/, { error: 'identifiant d’objet invalide (lettres, chiffres, tirets, points)' });
 
-export const ogcFormatSchema = z.enum(['json', 'geojson', 'html'], { error: 'format inconnu : f=json ou f=html' }).optional();
+export const ogcFormatSchema = z.enum(['json', 'geojson', 'html'], { error: 'format inconnu : json ou html' }).optional();
 
-const BBOX_HELP = 'bbox attendue sous la forme minLon,minLat,maxLon,maxLat (4 nombres, degrés WGS84)';
+const BBOX_HELP = '4 nombres attendus, séparés par des virgules : longitude et latitude minimales, puis maximales (degrés WGS84)';
 
 /** bbox=minLon,minLat,maxLon,maxLat in WGS84 degrees (CRS84), as four numbers. */
 export const bboxSchema = z
@@ -35,11 +35,11 @@ export const bboxSchema = z
     }
     const [minx, miny, maxx, maxy] = parts as [number, number, number, number];
     if (minx < -180 || maxx > 180 || miny < -90 || maxy > 90) {
-      ctx.addIssue({ code: 'custom', message: 'bbox hors du monde : longitudes entre -180 et 180, latitudes entre -90 et 90' });
+      ctx.addIssue({ code: 'custom', message: 'hors du monde : longitudes entre -180 et 180, latitudes entre -90 et 90' });
       return z.NEVER;
     }
     if (minx > maxx || miny > maxy) {
-      ctx.addIssue({ code: 'custom', message: 'bbox inversée : le minimum doit précéder le maximum (minLon,minLat,maxLon,maxLat)' });
+      ctx.addIssue({ code: 'custom', message: 'inversée : le minimum doit précéder le maximum' });
       return z.NEVER;
     }
     return [minx, miny, maxx, maxy] as [number, number, number, number];
@@ -71,16 +71,16 @@ export const itemsQuerySchema = z.strictObject(
     f: ogcFormatSchema,
     bbox: bboxSchema.optional(),
     limit: z.coerce
-      .number({ error: 'limit doit être un nombre entier' })
-      .int({ error: 'limit doit être un nombre entier' })
-      .min(1, { error: 'limit doit valoir au moins 1' })
-      .max(OGC_MAX_LIMIT, { error: `limit ne peut dépasser ${OGC_MAX_LIMIT.toLocaleString('fr-FR')} objets par page` })
+      .number({ error: 'nombre entier attendu' })
+      .int({ error: 'nombre entier attendu' })
+      .min(1, { error: 'au moins 1' })
+      .max(OGC_MAX_LIMIT, { error: `au plus ${OGC_MAX_LIMIT.toLocaleString('fr-FR')} objets par page` })
       .default(OGC_DEFAULT_LIMIT),
     offset: z.coerce
-      .number({ error: 'offset doit être un nombre entier' })
-      .int({ error: 'offset doit être un nombre entier' })
-      .min(0, { error: 'offset doit être positif ou nul' })
-      .max(10_000_000, { error: 'offset trop grand' })
+      .number({ error: 'nombre entier attendu' })
+      .int({ error: 'nombre entier attendu' })
+      .min(0, { error: 'positif ou nul attendu' })
+      .max(10_000_000, { error: 'trop grand' })
       .default(0),
     properties: propertiesSchema.optional(),
     departement: ogcFilterShape.departement.optional(),

@@ -154,7 +154,7 @@ export const panoramaQuerySchema = z.object({
       }),
     ),
   includeFictif: z
-    .enum(['true', 'false'], { message: 'includeFictif attendu : true ou false' })
+    .enum(['true', 'false'], { message: 'true ou false attendu' })
     .default('false')
     .transform((v) => v === 'true'),
   format: z.enum(['json', 'csv'], { message: 'format attendu : json ou csv' }).default('json'),

@@ -30,7 +30,7 @@ export const schemeImportReportSchema = z.object({
 
 export const schemeImportQuerySchema = z.object({
   scope: z
-    .string({ message: 'zone du fichier requise : scope=departement:63 ou scope=region:84' })
+    .string({ message: 'zone du fichier requise : departement:63 ou region:84' })
     .regex(/^(region|departement):[0-9AB]{2,3}$/, { message: 'zone attendue : region:84 ou departement:63' })
     .transform((v) => {
       const [kind, code] = v.split(':') as ['region' | 'departement', string];

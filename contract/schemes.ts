@@ -55,7 +55,7 @@ export const createSchemeSchema = z
   .object({
     code: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]{2,63}$/, { message: 'code : minuscules, chiffres et tirets (3 à 64 caractères)' })
+      .regex(/^[a-z0-9][a-z0-9-]{2,63}$/, { message: 'minuscules, chiffres et tirets attendus (3 à 64 caractères)' })
       .optional(),
     ...schemeFields,
     bearerType: schemeFields.bearerType.default(null),

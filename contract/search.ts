@@ -3,13 +3,32 @@ import { z } from 'zod';
 import { endpoint } from './endpoint.ts';
 
 export const searchQuery = z.object({
-  q: z.string().max(200).default(''),
+  q: z.string({ message: 'un seul texte attendu' }).max(200, { message: 'trop longue (200 caractères au plus)' }).default(''),
   /** Only these layers: ids of /api/layers, scheme types (cls, asv, clsm, ptsm) accepted. */
   layers: z
-    .string()
-    .regex(/^[a-z-]+(,[a-z-]+)*$/)
+    .string({ message: 'une seule liste attendue' })
+    .regex(/^[a-z-]+(,[a-z-]+)*$/, { message: 'liste invalide (exemple : commune,epci)' })
     .optional(),
-  limit: z.coerce.number().int().min(1).max(50).default(10),
+  limit: z.coerce
+    .number({ message: 'un entier de 1 à 50 attendu' })
+    .int({ message: 'un entier de 1 à 50 attendu' })
+    .min(1, { message: 'un entier de 1 à 50 attendu' })
+    .max(50, { message: 'un entier de 1 à 50 attendu' })
+    .default(10),
+  region: z
+    .string({ message: 'un seul code attendu' })
+    .regex(/^\d{2}$/, { message: 'code INSEE à deux chiffres attendu (exemple : 84)' })
+    .optional()
+    .describe(
+      'Code INSEE de la région (84 pour Auvergne-Rhône-Alpes) : seulement ce qui s’y trouve, même en partie ' +
+        '(une intercommunalité, un PETR, une CPTS ou une démarche à cheval sur deux régions sort dans les deux). ' +
+        'Sans ce paramètre, toute la France.',
+    ),
+  departement: z
+    .string({ message: 'un seul code attendu' })
+    .regex(/^(\d{2}|2[AB]|97\d)$/, { message: 'code INSEE attendu (exemple : 63, 2A ou 974)' })
+    .optional()
+    .describe('Code INSEE du département (63, 2A, 974) : seulement ce qui s’y trouve, même en partie.'),
 });
 
 export const searchHit = z.object({
@@ -34,7 +53,8 @@ export const endpoints = {
     description:
       'Insensible aux accents, tirets et majuscules ; les mots peuvent être dans le désordre et abrégés (« cls issoire », « cc du grand figeac ») ; ' +
       'les mots de couche (cls, cpts, epci, pnr, « communauté de communes »…) restreignent ou favorisent la couche ; fautes de frappe tolérées ; ' +
-      'anciens codes et communes déléguées mènent à la commune actuelle.',
+      'anciens codes et communes déléguées mènent à la commune actuelle ; « region » ou « departement » gardent ce qui se trouve, ' +
+      'même en partie, dans une région ou un département (la recherche d’un planificateur est limitée à sa région par défaut).',
     query: searchQuery,
     response: searchAnswer,
   }),

@@ -7,6 +7,7 @@
 // are not (the request line says enough).
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z, ZodError } from 'zod';
+import { fieldLabel } from '../contract/field-labels.ts';
 import { clientOf, LogBudget } from './request-log.ts';
 
 // zod's own messages (a schema without a custom message) in French
@@ -48,15 +49,25 @@ export class HttpError extends Error {
 export const notFound = (detail: string, extra?: Record<string, unknown>) => new HttpError(404, detail, extra);
 export const badRequest = (detail: string, extra?: Record<string, unknown>) => new HttpError(400, detail, extra);
 
-/** French message for a zod failure, naming each offending parameter. */
+/**
+ * French message for a zod failure, naming each offending field by what it stands for
+ * ("la recherche : …"), never by its raw name; lower-case start, no final stop, so it can
+ * be embedded ("ligne 3 : …").
+ */
 export function describeZodError(err: ZodError): string {
-  return err.issues
-    .map((i) => {
-      const where = i.path.length ? `« ${i.path.join('.')} » : ` : '';
-      return `${where}${i.message}`;
-    })
-    .join(' ; ');
+  return err.issues.map((i) => (i.path.length ? `${fieldLabel(i.path)} : ${i.message}` : i.message)).join(' ; ');
 }
+
+/** The offending fields of a zod failure for programs (RFC 9457 extension member): raw name and reason. */
+export function invalidParamsOf(err: ZodError): { name: string; reason: string }[] {
+  return err.issues.map((i) => ({ name: i.path.map(String).join('.'), reason: i.message }));
+}
+
+/** A sentence: capital first letter, final stop. */
+const sentence = (text: string) => {
+  const s = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?…]$/.test(s) ? s : `${s}.`;
+};
 
 export const unknownRoute: RequestHandler = (req, _res, next) => {
   next(notFound(`Aucune ressource à l'adresse ${req.path.length > 200 ? `${req.path.slice(0, 200)}…` : req.path}.`));
@@ -112,7 +123,7 @@ function dataException(err: Failure): HttpError | null {
 /** The problem an error stands for, or null if it is unexpected (a bug: 500). */
 export function problemOf(raw: unknown): HttpError | null {
   if (raw instanceof HttpError) return raw;
-  if (raw instanceof ZodError) return new HttpError(400, describeZodError(raw));
+  if (raw instanceof ZodError) return new HttpError(400, sentence(describeZodError(raw)), { invalidParams: invalidParamsOf(raw) });
   if (!raw || typeof raw !== 'object') return null;
   const err = raw as Failure;
   switch (err.type) {

@@ -6,6 +6,7 @@
 // byte sequence").
 import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
+import { fieldLabel } from '../contract/field-labels.ts';
 import { badRequest, HttpError, problemBody } from './errors.ts';
 
 /** Nesting of a JSON body: no payload of the API goes past 6. */
@@ -27,7 +28,10 @@ export const rejectMalformedUrl: RequestHandler = (req, _res, next) => {
   next();
 };
 
-const describePath = (path: (string | number)[]) => (path.length ? ` (dans « ${path.join('.').slice(0, 100)} »)` : '');
+// where the bad text is, in words ("dans le nom"); the raw path goes to programs in invalidParams
+const describePath = (path: (string | number)[]) => (path.length ? ` dans ${fieldLabel(path)}` : '');
+const paramsOf = (path: (string | number)[], reason: string) =>
+  path.length ? { invalidParams: [{ name: path.join('.').slice(0, 200), reason }] } : {};
 
 /** Finds the first string (value or key) of a parsed JSON body the database could not store; iterative, so any depth is safe. */
 export function checkJsonStrings(body: unknown): HttpError | null {
@@ -38,9 +42,14 @@ export function checkJsonStrings(body: unknown): HttpError | null {
       return new HttpError(400, `Corps JSON refusé : plus de ${MAX_BODY_DEPTH} niveaux d’imbrication.`);
     }
     if (typeof value === 'string') {
-      if (NUL.test(value)) return new HttpError(400, `Texte refusé : caractère nul (\\u0000)${describePath(path)}.`);
+      if (NUL.test(value))
+        return new HttpError(400, `Texte refusé : caractère nul (\\u0000)${describePath(path)}.`, paramsOf(path, 'caractère nul'));
       if (LONE_SURROGATE.test(value))
-        return new HttpError(400, `Texte refusé : séquence Unicode invalide (surrogat isolé)${describePath(path)}.`);
+        return new HttpError(
+          400,
+          `Texte refusé : séquence Unicode invalide (surrogat isolé)${describePath(path)}.`,
+          paramsOf(path, 'surrogat isolé'),
+        );
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }));
     } else if (value && typeof value === 'object') {

@@ -1,7 +1,7 @@
 // What a data change costs the tiles (issue 15): in process, a layer is loaded, invalidated
 // as an import or a registry edit does, then tiles never cut yet are asked one after the
 // other until the background rebuild is done. The longest wait is what a visitor meets.
-import type { Queryable } from '../../server/db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import { TileStore } from '../../server/tiles/store.ts';
 import type { TileRequest } from './tile-list.ts';
 

@@ -80,6 +80,15 @@ export function openApiDocument(endpoints: readonly Endpoint[] = ENDPOINTS) {
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string', description: 'Explication en français' },
+            invalidParams: {
+              type: 'array',
+              description: 'Paramètres ou champs refusés (erreurs de validation) : nom technique et raison en français',
+              items: {
+                type: 'object',
+                properties: { name: { type: 'string' }, reason: { type: 'string' } },
+                required: ['name', 'reason'],
+              },
+            },
           },
           required: ['status', 'detail'],
         },

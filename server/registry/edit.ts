@@ -2,7 +2,7 @@
 // re-materialised into the atlas inside a single transaction — nothing half-saved —
 // then the scheme tiles are invalidated so the map never shows stale perimeters.
 import { can, canPlacePerimeter, statusAction, type Action, type SessionUser } from '../../contract/permissions.ts';
-import type { Db, Queryable } from '../db/db.ts';
+import type { Db, Queryable } from '../../core/db/db.ts';
 import { communeRegions, majorityRegion } from '../queries/commune-regions.ts';
 import { HttpError } from '../errors.ts';
 import {
@@ -21,8 +21,8 @@ import {
   type Provenance,
   type SchemeFields,
   type SchemeRecord,
-} from '../queries/registry.ts';
-import { materializeSchemes, updateSchemeRegions } from './materialize.ts';
+} from '../../core/queries/registry.ts';
+import { materializeSchemes, updateSchemeRegions } from '../../core/registry/materialize.ts';
 import type { PerimeterInput } from '../../contract/schemes.ts';
 import { importedSchemeSchema, slugify } from './schema.ts';
 import type { RegistryCsvRow } from './csv.ts';

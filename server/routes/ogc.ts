@@ -15,7 +15,7 @@ import {
   OGC_FILTER_NAMES,
   type ItemsQuery,
 } from '../../contract/ogc.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { badRequest, notFound, unknownRoute } from '../errors.ts';
 import type { Catalogue, Collection } from '../ogc/catalogue.ts';
 import { simplificationNote, toleranceFor } from '../ogc/generalise.ts';
@@ -159,7 +159,7 @@ export function ogcRoutes(db: Db, catalogue: Catalogue): Router {
   const collectionOf = async (req: Request): Promise<Collection> => {
     const { collectionId } = collectionParams.parse(req.params);
     const c = await catalogue.find(collectionId);
-    if (!c) throw notFound(`Collection inconnue : « ${collectionId} ». Consultez /ogc/collections pour la liste des collections.`);
+    if (!c) throw notFound(`Collection inconnue : « ${collectionId} ». Voir la liste des collections du service.`);
     return c;
   };
 

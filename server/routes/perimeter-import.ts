@@ -22,7 +22,7 @@ import { toJob } from './jobs.ts';
 import { requireUser } from '../auth/index.ts';
 import { can } from '../../contract/permissions.ts';
 import { canTouchScope, SCOPE_FORBIDDEN } from '../auth/perimeter-scope.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { HttpError } from '../errors.ts';
 import { makeUploadDir } from '../jobs/cleanup.ts';
 import type { JobRunner } from '../jobs/runner.ts';
@@ -47,7 +47,7 @@ export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) =>
     // a planner imports within their région unless they name a smaller zone in it
     const scopeText =
       q.scope ?? (q.region ? `region:${q.region}` : user.role === 'planner' && user.region ? `region:${user.region}` : null);
-    if (!scopeText) throw new HttpError(400, `Zone d'import obligatoire (paramètre scope : ${SCOPE_SYNTAX}).`);
+    if (!scopeText) throw new HttpError(400, `Zone d'import obligatoire : ${SCOPE_SYNTAX}.`);
     let scope: Scope;
     try {
       scope = parseScope(scopeText);

@@ -2,7 +2,7 @@
 // The tile store serves from one generation and builds the next one beside it after an
 // import, so that tiles keep coming from the previous data while the new indexes are built
 // (store.ts): a tile is always cut by one generation, so never from two data versions.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import { layerFeatures } from '../queries/tiles.ts';
 import { TileCutter, type CutterOptions } from './cutter.ts';
 

@@ -7,7 +7,7 @@
 // - any other layer (communes take seconds to index) is rebuilt in the background, in a
 //   second cutter (generation.ts) loaded with every layer, while the first one goes on
 //   serving the previous data; the store then switches to the new one in one step.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import { ByteLru } from './cache.ts';
 import type { CutterOptions } from './cutter.ts';
 import { Generation } from './generation.ts';

@@ -1,8 +1,8 @@
 // Everyday friction (issue 14 §4) in headless Chromium: an anonymous visit without console
 // errors, a permalink of today's form opening the same view with a titled tab and
 // "Copier le lien", a coordinator's "Mes démarches", the unsaved-edit guard, keyboard
-// picking of the commune at the centre (commune layer turned on), the header at 1280 px
-// and the mobile layout.
+// picking of the commune at the centre (commune layer turned on, the commune outlined),
+// the printed sheet framed on its territory, the header at 1280 px and the mobile layout.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../support/backends.ts';
@@ -59,6 +59,28 @@ async function open(hash: string, viewport = { width: 1280, height: 800 }): Prom
 }
 
 /** WCAG contrast ratio of an element's text colour on its background colour (both opaque). */
+/** Whether map bounds [[w, s], [e, n]] contain the extent [w, s, e, n]. */
+function contains(bounds: number[][], bbox: number[]): boolean {
+  const [[w, south], [e, n]] = bounds as [[number, number], [number, number]];
+  return w <= bbox[0]! && south <= bbox[1]! && e >= bbox[2]! && n >= bbox[3]!;
+}
+
+/** Whether the map (screen or print) shows the whole extent. */
+async function framed(page: Page, bbox: number[]): Promise<boolean> {
+  const bounds = await page.evaluate(() => (window as unknown as MapWindow).__millefeuille.map.getBounds().toArray());
+  return contains(bounds, bbox);
+}
+
+/** Codes of the commune highlight drawn under the centre of the map (keyboard picking). */
+function centreHighlight(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const { map } = (window as unknown as MapWindow).__millefeuille;
+    const { clientWidth, clientHeight } = map.getCanvas();
+    const hits = map.queryRenderedFeatures([clientWidth / 2, clientHeight / 2], { layers: ['pick-centre:fill'] });
+    return [...new Set(hits.map((f) => String(f.properties.code)))];
+  });
+}
+
 function contrastOf(el: Element): number {
   const style = getComputedStyle(el);
   const luminance = (css: string) => {
@@ -107,6 +129,53 @@ describe('everyday friction', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('prints the sheet with its map framed on the territory, at least half the page wide', async () => {
+    const { page } = await open('#layers=departement,epci,cls&sel=epci:200070407');
+    await page.waitForFunction(() => document.querySelector('#sheet-title')?.textContent?.trim() === "CA Agglo Pays d'Issoire");
+    const { bbox } = (await (await fetch(`${server.url}/api/territories/epci/200070407`)).json()) as { bbox: number[] };
+    const elsewhere = async () => {
+      await page.evaluate(() => (window as unknown as MapWindow).__millefeuille.map.jumpTo({ center: [-3, 48], zoom: 8 }));
+      await waitForMap(page);
+      expect(await framed(page, bbox)).toBe(false);
+    };
+
+    // "Imprimer": the map is framed and its tiles drawn before the dialog opens
+    await elsewhere();
+    await page.evaluate(() => {
+      window.print = () => {
+        const { map } = (window as unknown as MapWindow).__millefeuille;
+        (window as unknown as { printedWith: unknown }).printedWith = { bounds: map.getBounds().toArray(), drawn: map.areTilesLoaded() };
+      };
+    });
+    await page.locator('[data-action="print"]').click();
+    await page.waitForFunction(() => 'printedWith' in window);
+    const printed = await page.evaluate(() => (window as unknown as { printedWith: { bounds: number[][]; drawn: boolean } }).printedWith);
+    expect(contains(printed.bounds, bbox)).toBe(true);
+    expect(printed.drawn).toBe(true);
+    await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+
+    // Ctrl+P: beforeprint frames it, the print layout gives it more than half the page
+    await elsewhere();
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 794, height: 1123 });
+    expect(await framed(page, bbox)).toBe(true);
+    const img = page.locator('img[data-print="map"]');
+    await img.waitFor({ state: 'visible' });
+    const widths = await img.evaluate((i) => ({ map: i.getBoundingClientRect().width, page: document.documentElement.clientWidth }));
+    expect(widths.map).toBeGreaterThanOrEqual(widths.page / 2);
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBe(1);
+
+    // after printing, the screen map is back where it was
+    await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    await page.emulateMedia({ media: 'screen' });
+    const centre = await page.evaluate(() => (window as unknown as MapWindow).__millefeuille.map.getCenter().toArray());
+    expect(centre[0]).toBeCloseTo(-3, 3);
+    expect(centre[1]).toBeCloseTo(48, 3);
+    await page.context().close();
+  }, 150_000);
 
   it('keeps a long planner name from pushing the header off a 1280 px screen, with the région by name', async () => {
     const { page } = await open('');
@@ -162,12 +231,42 @@ describe('everyday friction', () => {
     });
     const code = (await centre.getAttribute('data-centre-commune'))!;
     const communeName = (await centre.locator('strong').textContent())!;
+    // the commune at the centre is outlined on the map too: the highlight's filter names it
+    // and its drawn feature under the centre is that commune
+    await page.waitForFunction(
+      (c) => JSON.stringify((window as unknown as MapWindow).__millefeuille.map.getFilter('pick-centre:line') ?? null).includes(`"${c}"`),
+      code,
+    );
+    await waitForMap(page);
+    expect(await centreHighlight(page)).toEqual([code]);
     const count = async () => (await page.locator('[data-field="editor-commune-count"]').textContent())!;
     const before = await count();
     await page.locator('canvas.maplibregl-canvas').focus();
     await page.keyboard.press('Enter');
     await page.waitForFunction((b) => document.querySelector('[data-field="editor-commune-count"]')?.textContent !== b, before);
     expect(await page.locator('.editor').textContent()).toContain(`${communeName} (${code})`);
+    // the outline follows the centre: moved onto another commune, the highlight names that one
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(
+      (c) => {
+        const el = document.querySelector('[data-centre-commune]')?.getAttribute('data-centre-commune');
+        return !!el && el !== c;
+      },
+      code,
+      { timeout: 20_000 },
+    );
+    const moved = (await centre.getAttribute('data-centre-commune'))!;
+    await page.waitForFunction(
+      (c) => JSON.stringify((window as unknown as MapWindow).__millefeuille.map.getFilter('pick-centre:line') ?? null).includes(`"${c}"`),
+      moved,
+    );
+    await waitForMap(page);
+    expect(await centreHighlight(page)).toEqual([moved]);
+    // picking stopped: no outline left
+    await pick.click();
+    await page.waitForFunction(() => !(window as unknown as MapWindow).__millefeuille.map.getLayer('pick-centre:line'));
 
     // an unsaved change: leaving asks first; refusing keeps the editor and its change
     const questions: string[] = [];

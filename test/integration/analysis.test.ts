@@ -1,6 +1,6 @@
 // Analyses on the real data, on every backend: compare, entanglement, gaps, load.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsvRecords } from '../../geodata/readers/csv.ts';
+import { parseCsvRecords } from '../../core/csv/read.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 
 describe.each(backends())('analyses on $name', (backend) => {
@@ -182,7 +182,7 @@ describe.each(backends())('analyses on $name', (backend) => {
       await problem('/api/gaps?layer=cls&within=departement:999', 404, /Zone introuvable/);
       await problem('/api/gaps?layer=cls&within=commune:46042', 400, /plusieurs communes/);
       await problem('/api/gaps?layer=planete', 404, /Couche inconnue/);
-      await problem('/api/gaps', 400, /layer/);
+      await problem('/api/gaps', 400, /^La couche : à indiquer \(exemple : cls\)\.$/);
       await problem('/api/gaps?layer=commune', 400, /tout le territoire/);
     });
   });
@@ -206,7 +206,7 @@ describe.each(backends())('analyses on $name', (backend) => {
       expect(lines).toContain('# requête : GET /api/load?scheme=cls-grand-quercy&scheme=cls-cergy&format=csv');
       expect(lines.find((l) => l.startsWith('# millésime des données : '))).toMatch(/Communes : /);
       await problem('/api/load?scheme=inconnu', 404, /Démarche introuvable/);
-      await problem('/api/load', 400, /scheme/);
+      await problem('/api/load', 400, /^Les démarches : à indiquer : le code d’au moins une démarche\.$/);
     });
   });
 });

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataDirLockedError, LOCK_FILE, lockDataDir } from '../../server/db/data-dir-lock.ts';
-import { openDb } from '../../server/db/db.ts';
+import { DataDirLockedError, LOCK_FILE, lockDataDir } from '../../core/db/data-dir-lock.ts';
+import { openDb } from '../../core/db/db.ts';
 import { backends } from '../support/backends.ts';
 
 // node itself with the tsx loader: one process, whose PID is the one in the lock file
@@ -108,7 +108,7 @@ describe('command-line tools while the server runs on PGlite', () => {
       MILLEFEUILLE_PASSWORD: ' '.repeat(12),
     });
     expect(blank.code).toBe(2);
-    expect(blank.stderr).toMatch(/Compte non créé : « password » : le mot de passe ne peut pas être fait que d’espaces/);
+    expect(blank.stderr).toMatch(/Compte non créé : le mot de passe : le mot de passe ne peut pas être fait que d’espaces/);
     const imported = runCli('geodata/cli.ts', ['exemples'], env);
     expect(imported.code).toBe(3);
     expect(imported.stderr).toMatch(/utilise la base embarquée .*Arrêtez le serveur/);

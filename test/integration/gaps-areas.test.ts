@@ -2,7 +2,7 @@
 // zoom) against the commune answers of the same areas, and what the gap exports say of
 // themselves: their file name (layer, zone, date) and their first lines. Every backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsvRecords } from '../../geodata/readers/csv.ts';
+import { parseCsvRecords } from '../../core/csv/read.ts';
 import { exportDate } from '../../contract/export-name.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 
@@ -127,7 +127,7 @@ describe.each(backends())('gaps by area and their exports on $name', (backend) =
   it('refuses a summed GeoJSON and an unknown level, in French', async () => {
     for (const [p, detail] of [
       ['/api/gaps?layer=cls&by=departement&format=geojson', /ne donne que les communes/],
-      ['/api/gaps?layer=cls&by=region', /by doit valoir/],
+      ['/api/gaps?layer=cls&by=region', /^Le regroupement : commune, departement ou epci attendu\.$/],
     ] as const) {
       const res = await get(p);
       expect(res.status, p).toBe(400);

@@ -272,14 +272,14 @@ describe.each(backends())('OGC API – Features on $name', (backend) => {
 
   it('refuses bad parameters with a French problem naming them', async () => {
     const cases: [string, number, RegExp][] = [
-      ['/ogc/collections/commune/items?bbox=1,2,3', 400, /bbox attendue/],
-      ['/ogc/collections/commune/items?bbox=3,44,1,45', 400, /bbox inversée/],
+      ['/ogc/collections/commune/items?bbox=1,2,3', 400, /^L’emprise : 4 nombres attendus/],
+      ['/ogc/collections/commune/items?bbox=3,44,1,45', 400, /^L’emprise : inversée/],
       ['/ogc/collections/commune/items?bbox=1,44,200,45', 400, /hors du monde/],
-      ['/ogc/collections/commune/items?limit=10001', 400, /limit ne peut dépasser 10\s000/],
-      ['/ogc/collections/commune/items?limit=abc', 400, /limit doit être un nombre entier/],
-      ['/ogc/collections/commune/items?offset=-1', 400, /offset/],
-      ['/ogc/collections/nope/items', 404, /Collection inconnue : « nope »/],
-      ['/ogc/collections/commune/items?color=red', 400, /paramètre inconnu : color/],
+      ['/ogc/collections/commune/items?limit=10001', 400, /^Le nombre de résultats : au plus 10\s000 objets par page/],
+      ['/ogc/collections/commune/items?limit=abc', 400, /^Le nombre de résultats : nombre entier attendu/],
+      ['/ogc/collections/commune/items?offset=-1', 400, /^Le rang du premier résultat : positif ou nul/],
+      ['/ogc/collections/nope/items', 404, /Collection inconnue : « nope »\. Voir la liste des collections du service\./],
+      ['/ogc/collections/commune/items?color=red', 400, /^Paramètre inconnu : color/],
       ['/ogc/collections/commune/items?status=en_cours', 400, /filtre « status » ne s’applique pas/],
       ['/ogc/collections/commune/items?properties=name,secret', 400, /Propriété inconnue .* secret/],
       ['/ogc/collections/commune/items?departement=4%3B6', 400, /code de département invalide/],

@@ -4,7 +4,7 @@
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { TileStore, type EncodedTile } from '../../server/tiles/store.ts';
 import { gunzipSync } from 'node:zlib';
 import { backends, openBackend } from '../support/backends.ts';

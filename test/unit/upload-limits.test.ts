@@ -1,12 +1,12 @@
-// The bounds of the upload parsers (geodata/readers/limits.ts), each refused with a
+// The bounds of the upload parsers (core/limits.ts), each refused with a
 // French message naming the limit, and the pieces of the server's error handling that
 // need no database: the mapping of library errors to French 4xx, the JSON string check,
 // the ration of log lines.
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CsvError, parseCsv } from '../../geodata/readers/csv.ts';
-import { MAX_FEATURES, MAX_JSON_DEPTH, MAX_VERTICES, MAX_ZIP_ENTRIES } from '../../geodata/readers/limits.ts';
+import { CsvError, parseCsv } from '../../core/csv/read.ts';
+import { MAX_FEATURES, MAX_JSON_DEPTH, MAX_VERTICES, MAX_ZIP_ENTRIES } from '../../core/limits.ts';
 import { describeImportFailure, PerimeterImportError } from '../../geodata/perimeters/errors.ts';
 import { readGeojson, scanJson } from '../../geodata/perimeters/read-geojson.ts';
 import { readList } from '../../geodata/perimeters/read-list.ts';
@@ -234,14 +234,16 @@ describe('error mapping', () => {
 
   it('speaks French for zod’s own messages', () => {
     const err = z.object({ n: z.number().min(0) }).safeParse({ n: -1 }).error!;
-    expect(problemOf(err)?.detail).toMatch(/^« n » : Trop petit/);
+    expect(problemOf(err)?.detail).toMatch(/^Un paramètre : Trop petit/);
   });
 });
 
 describe('JSON string check', () => {
   it('finds NUL, lone surrogates and excessive depth at any place', () => {
     expect(checkJsonStrings({ a: [{ b: 'ok' }], c: 'é😀' })).toBeNull();
-    expect(checkJsonStrings({ a: [{ b: 'x\u0000' }] })?.detail).toMatch(/caractère nul.*« a\.0\.b »/);
+    const nul = checkJsonStrings({ communes: [{ name: 'x\u0000' }] });
+    expect(nul?.detail).toBe('Texte refusé : caractère nul (\\u0000) dans le nom.');
+    expect(nul?.extra).toEqual({ invalidParams: [{ name: 'communes.0.name', reason: 'caractère nul' }] });
     expect(checkJsonStrings({ a: 'x\udc00' })?.detail).toMatch(/surrogat isolé/);
     expect(checkJsonStrings({ ['k\u0000']: 1 })).toBeInstanceOf(HttpError);
     expect(checkJsonStrings(JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)))?.detail).toMatch(/niveaux d’imbrication/);
