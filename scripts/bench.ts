@@ -10,10 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.ts';
-import { TileStore } from '../server/tiles/store.ts';
 import { DEFAULT_BENCH_URL, prepareDb } from './bench/db-setup.ts';
 import { get, percentile } from './bench/http.ts';
 import { measureEditVisibility } from './bench/edit.ts';
+import { measureRebuilds } from './bench/rebuild.ts';
 import { writeMapfile } from './bench/mapfile.ts';
 import { childPids, memoryOf, startChild, type Child } from './bench/processes.ts';
 import { formatResults, judge, type ApiResult, type BenchResults, type PassResult, type TileServerResult } from './bench/report.ts';
@@ -138,6 +138,8 @@ const API_CALLS: { name: string; path: string }[] = [
   { name: 'search "montbelliard" (typo)', path: '/api/search?q=montbelliard' },
   { name: 'search "sa" in région 84', path: '/api/search?q=sa&region=84' },
   { name: 'search "lille" in région 84 (none there)', path: '/api/search?q=lille&region=84' },
+  { name: 'OGC items: 100 communes', path: '/ogc/collections/commune/items?limit=100' },
+  { name: 'OGC items: EPCI in a bbox (Lot)', path: '/ogc/collections/epci/items?bbox=1.0,44.2,2.2,45.0' },
 ];
 
 async function apiTimings(baseUrl: string): Promise<ApiResult[]> {
@@ -269,28 +271,27 @@ async function main() {
       '/api/health',
       600_000,
     );
-    const cold = await coldPass(
-      lite.url,
-      list.filter((r) => r.z <= 8),
-      120,
-    );
-    log(`  tiles cold (z5–z8): ${cold.totalS.toFixed(1)} s, first ${cold.firstMs.toFixed(0)} ms`);
+    const cold = await coldPass(lite.url, list, 600);
+    log(`  tiles cold: ${cold.totalS.toFixed(1)} s, p99 ${cold.p99Ms.toFixed(0)} ms, first ${cold.firstMs.toFixed(0)} ms`);
+    const liteAllLayers = await loadAllLayers(lite);
+    log(`  RSS with all layers loaded: ${liteAllLayers?.rssMb.toFixed(0)} MB`);
+    const warm = await warmRuns(lite.url, list);
+    const afterWarm = memoryOf(lite.proc.pid!);
+    log(`  RSS after the warm runs: ${afterWarm?.rssMb.toFixed(0)} MB`);
     apiPglite = await apiTimings(lite.url);
-    pgliteTiles = { cold, memory: memoryOf(lite.proc.pid!) };
+    pgliteTiles = {
+      cold,
+      warm,
+      memory: memoryOf(lite.proc.pid!),
+      allLayersMb: liteAllLayers?.rssMb ?? Number.NaN,
+      afterWarmMb: afterWarm?.rssMb ?? Number.NaN,
+    };
     await stop(lite);
   }
 
-  // --- what an invalidation costs the next tile of each layer (a re-import invalidates all)
-  const store = new TileStore(db);
-  const inProcess: { layer: string; ms: number }[] = [];
-  for (const layer of ['scheme', 'epci', 'commune']) {
-    await store.tile([layer], 8, 130, 91);
-    store.invalidate(layer);
-    const t0 = performance.now();
-    await store.tile([layer], 8, 130, 91);
-    inProcess.push({ layer, ms: performance.now() - t0 });
-  }
-  await store.close();
+  // --- what a change costs the tiles: the longest wait while a layer is indexed again
+  log('tiles after a change (in process)…');
+  const rebuilds = await measureRebuilds(db, list);
   await db.close();
   machine.loadEnd = os.loadavg()[0]!.toFixed(1);
 
@@ -312,7 +313,7 @@ async function main() {
       : null,
     api: { postgis: apiPostgis, pglite: apiPglite },
     pgliteTiles,
-    edit: { http: editHttp, inProcess },
+    edit: { http: editHttp, rebuilds },
   };
   const results: BenchResults = { ...partial, targets: judge(partial) };
   fs.writeFileSync(path.join(OUT_DIR, 'bench.json'), JSON.stringify(results, null, 2));

@@ -4,8 +4,8 @@
 // layer loaded again replaces its index (after an edit or an import).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CutterOptions, CutterReply, CutterRequest, CutterStats, CutTile } from './cutter.ts';
-import { encodeTile } from './encode.ts';
-import { LayerIndex, type VtTile } from './layer-index.ts';
+import { packTile } from './encode.ts';
+import { LayerIndex } from './layer-index.ts';
 
 const port = parentPort;
 if (!port) throw new Error('cutter-worker.ts runs in a worker thread');
@@ -20,13 +20,14 @@ function handle(msg: CutterRequest): CutTile | CutterStats | null {
       indexes.set(msg.layer, new LayerIndex(msg.layer, msg.rows, maxDrilledTiles));
       return null;
     case 'cut': {
-      const parts: Record<string, VtTile> = {};
+      const bodies: Uint8Array[] = [];
       for (const layer of msg.layers) {
         const index = indexes.get(layer);
         if (!index) throw new Error(`layer ${layer} is not loaded in the cutter`);
-        Object.assign(parts, index.parts(msg.z, msg.x, msg.y));
+        const body = index.encoded(msg.z, msg.x, msg.y);
+        if (body) bodies.push(body);
       }
-      return encodeTile(msg.key, parts);
+      return packTile(msg.key, bodies);
     }
     case 'stats': {
       let drilledTiles = 0;

@@ -57,6 +57,8 @@ export class TileCutter {
   private pending = new Map<number, Pending>();
   private nextId = 1;
   private heapLimitMb: number;
+  /** Set by retire(): no new calls, the worker stops once the last pending call is answered. */
+  private retired = false;
 
   /** `onLost` is told why the worker stopped: every layer must then be loaded again. */
   constructor(
@@ -77,6 +79,7 @@ export class TileCutter {
       this.pending.delete(reply.id);
       if (reply.ok) call.resolve(reply);
       else call.reject(new Error(`tile cutter: ${reply.error}`));
+      if (this.retired && this.pending.size === 0) void this.close();
     });
     const lost = (why: string) => {
       if (this.worker !== worker) return;
@@ -93,7 +96,13 @@ export class TileCutter {
     return worker;
   }
 
+  /** The heap limit the next worker starts with (doubled after each out-of-memory stop). */
+  get heapLimit(): number {
+    return this.heapLimitMb;
+  }
+
   private call(message: WithoutId<CutterRequest>): Promise<CutterReply & { ok: true }> {
+    if (this.retired) return Promise.reject(new Error('tile cutter retired'));
     const id = this.nextId++;
     const worker = this.ensureWorker();
     return new Promise((resolve, reject) => {
@@ -112,6 +121,12 @@ export class TileCutter {
 
   async stats(): Promise<CutterStats> {
     return (await this.call({ type: 'stats' })).result as CutterStats;
+  }
+
+  /** Stops the worker once the calls already made are answered; later calls fail. */
+  retire(): void {
+    this.retired = true;
+    if (this.pending.size === 0) void this.close();
   }
 
   /** Stops the worker (its layers are loaded again by the next call). */

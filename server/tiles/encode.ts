@@ -1,13 +1,12 @@
-// A tile's layers encoded as a Mapbox vector tile (vt-pbf), gzipped as browsers receive
-// it, with an ETag that changes when the bytes or the layer versions in its key do.
+// A tile as browsers receive it: the layers' messages, each encoded by its index
+// (layer-index.ts), one after the other (a vector tile is a sequence of layer messages),
+// gzipped, with an ETag that changes when the bytes or the layer versions in its key do.
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { fromGeojsonVt } from '@maplibre/vt-pbf';
-import { EXTENT, type VtTile } from './layer-index.ts';
 
-export function encodeTile(key: string, parts: Record<string, VtTile>): { gzipped: Uint8Array; etag: string } | null {
-  if (Object.keys(parts).length === 0) return null;
-  const body = fromGeojsonVt(parts, { version: 2, extent: EXTENT });
+export function packTile(key: string, bodies: Uint8Array[]): { gzipped: Uint8Array; etag: string } | null {
+  if (bodies.length === 0) return null;
+  const body = bodies.length === 1 ? bodies[0]! : Buffer.concat(bodies);
   return {
     // a copy that owns its memory, so that it can be transferred between threads
     gzipped: new Uint8Array(gzipSync(body, { level: 6 })),

@@ -1,22 +1,40 @@
-// One layer's tile index: its shapes and its label points cut by geojson-vt. geojson-vt
-// keeps every tile it cuts on the way down to a requested one, each with its share of the
-// full-resolution geometry; left alone, a planner panning across France grows the heap by
-// hundreds of megabytes. Tiles cut beyond the pyramid built with the index are therefore
-// forgotten once too many have been cut (the encoded tiles live on in the store's cache).
+// One layer's tile index: its shapes and its label points cut by geojson-vt, each tile
+// encoded as this layer's messages of a vector tile (encode.ts puts layers together).
+// - z0–z5: encoded when the index is built, and kept (PRECUT_MAX_ZOOM).
+// - z6–z8: cut from the pyramid geojson-vt builds with the index (to z7), z8 drilled from
+//   its leaf. geojson-vt keeps every tile it cuts on the way down, each with its share of
+//   the full-resolution geometry: tiles cut beyond the pyramid are forgotten once too many
+//   have been cut (the encoded tiles live on in the store's cache).
+// - z9 and deeper: shapes cut straight from the few that cross the tile (deep-cut.ts).
 import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
 import { GeoJSONVT } from '@maplibre/geojson-vt';
 import type { TileFeatureRow } from '../queries/tiles.ts';
+import { fromGeojsonVt } from '@maplibre/vt-pbf';
+import { DeepCutter } from './deep-cut.ts';
 
 export const MAX_ZOOM = 14;
 export const EXTENT = 4096;
 /**
  * The pyramid cut when the index is built, and kept: tiles down to z7 unless they hold
  * fewer than 5,000 points. A deeper tile is cut from its pyramid leaf; from z7 that takes
- * a few milliseconds, from z5 tens (measured on all communes: pyramid 145 MB of heap, cuts
- * at z9–z12 p99 25 ms; from a pyramid to z5 with 100,000 points a leaf, 53 MB and 114 ms).
+ * a few milliseconds, from z5 tens (measured on all communes: pyramid 145 MB of heap; from
+ * a pyramid to z5 with 100,000 points a leaf, 53 MB and 114 ms). Drilling from z7 to z12
+ * took 25 ms at p99 on an idle machine and over 100 ms on a busy one: see DEEP_MIN_ZOOM.
  */
 const INDEX_MAX_ZOOM = 7;
 const INDEX_MAX_POINTS = 5_000;
+/**
+ * From this zoom, shapes are cut straight from the few that cross the tile (deep-cut.ts)
+ * rather than drilled from the pyramid's z7 leaf: a z8 tile is one level below the leaf
+ * and holds about a thousand communes, a z9 one a few hundred.
+ */
+const DEEP_MIN_ZOOM = 9;
+/**
+ * Tiles down to this zoom are encoded when the index is built, and kept: France fits in a
+ * few dozen of them, and a z5 tile of every commune takes a hundred milliseconds or more
+ * to cut and encode, which would be the first visitor's wait.
+ */
+const PRECUT_MAX_ZOOM = 5;
 /** Simplification, in tile units (4096 a tile): 16 ≈ one pixel of a 256 px tile. */
 const TOLERANCE = 16;
 /**
@@ -36,6 +54,12 @@ function labelMinZoom(layer: string, population: number): number {
   if (population >= 10_000) return 8;
   if (population >= 2_000) return 9;
   return 10;
+}
+
+/** The layer messages of these parts (a tile is a sequence of layers, encode.ts); null when there are none. */
+function encodeParts(parts: Record<string, VtTile>): Uint8Array | null {
+  if (Object.keys(parts).length === 0) return null;
+  return fromGeojsonVt(parts, { version: 2, extent: EXTENT });
 }
 
 export type VtTile = NonNullable<ReturnType<GeoJSONVT['getTile']>>;
@@ -98,6 +122,11 @@ class TrimmableIndex {
     }
   }
 
+  /** The pyramid's tiles down to this zoom, as [z, x, y]. */
+  pyramidTiles(maxZoom: number): [number, number, number][] {
+    return [...this.pyramidIds.keys()].map((k) => k.split('/').map(Number) as [number, number, number]).filter(([z]) => z <= maxZoom);
+  }
+
   /** Tiles cut since the index was built or last trimmed. */
   drilled(): number {
     return internals(this.index).tileCoords.length - this.pyramid.size;
@@ -117,7 +146,10 @@ class TrimmableIndex {
 
 export class LayerIndex {
   private readonly shapes: TrimmableIndex;
+  private readonly deep: DeepCutter;
   private readonly labels: TrimmableIndex;
+  /** Encoded tiles down to PRECUT_MAX_ZOOM, by "z/x/y". */
+  private readonly precut = new Map<string, Uint8Array | null>();
 
   constructor(
     readonly layer: string,
@@ -134,6 +166,13 @@ export class LayerIndex {
         geometry: JSON.parse(r.geometry) as Geometry,
       })),
     };
+    const shapeOptions = { maxZoom: MAX_ZOOM, extent: EXTENT, tolerance: TOLERANCE, buffer: SHAPE_BUFFER };
+    this.deep = new DeepCutter(
+      rows.map((r) => r.geometry),
+      shapes.features.map((f) => f.properties),
+      shapes.features.map((f) => f.geometry),
+      shapeOptions,
+    );
     const labels: FeatureCollection<Point> = {
       type: 'FeatureCollection',
       features: rows.map((r): Feature<Point> => ({
@@ -151,14 +190,15 @@ export class LayerIndex {
       })),
     };
     const common = { maxZoom: MAX_ZOOM, indexMaxZoom: INDEX_MAX_ZOOM, indexMaxPoints: INDEX_MAX_POINTS, extent: EXTENT };
-    this.shapes = new TrimmableIndex(new GeoJSONVT(shapes, { ...common, tolerance: TOLERANCE, buffer: SHAPE_BUFFER }));
+    this.shapes = new TrimmableIndex(new GeoJSONVT(shapes, { ...common, ...shapeOptions }));
     this.labels = new TrimmableIndex(new GeoJSONVT(labels, { ...common, buffer: 0 }));
+    for (const [z, x, y] of this.shapes.pyramidTiles(PRECUT_MAX_ZOOM)) this.encoded(z, x, y);
   }
 
   /** This layer's parts of a tile: `<layer>` for shapes, `<layer>-label` for the labels shown at this zoom. */
   parts(z: number, x: number, y: number): Record<string, VtTile> {
     const parts: Record<string, VtTile> = {};
-    const shapes = this.shapes.getTile(z, x, y);
+    const shapes = z >= DEEP_MIN_ZOOM ? this.deep.tile(z, x, y) : this.shapes.getTile(z, x, y);
     if (shapes?.features.length) parts[this.layer] = shapes;
     const labels = this.labels.getTile(z, x, y);
     const visible = labels?.features.filter((f: { tags?: Record<string, unknown> | null }) => Number(f.tags?.minzoom ?? 0) <= z) ?? [];
@@ -166,6 +206,19 @@ export class LayerIndex {
     this.shapes.trim(this.maxDrilledTiles);
     this.labels.trim(this.maxDrilledTiles);
     return parts;
+  }
+
+  /** This layer's encoded messages of a tile (layer-index.ts parts); null when it has nothing there. */
+  encoded(z: number, x: number, y: number): Uint8Array | null {
+    if (z > PRECUT_MAX_ZOOM) return encodeParts(this.parts(z, x, y));
+    const key = `${z}/${x}/${y}`;
+    let body = this.precut.get(key);
+    if (body === undefined) {
+      // a copy of just the bytes: the encoder's buffer is larger
+      body = encodeParts(this.parts(z, x, y))?.slice() ?? null;
+      this.precut.set(key, body);
+    }
+    return body;
   }
 
   /** Tiles held beyond the pyramid, shapes and labels together (for tests and the benchmark). */

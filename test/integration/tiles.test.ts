@@ -143,7 +143,8 @@ describe.each(backends())('tiles on $name', (backend) => {
     } finally {
       await cramped.close();
     }
-  });
+    // up to six loads of every commune, each after a worker start: a loaded machine needs more than a minute
+  }, 180_000);
 
   it('rejects bad tile requests with a French problem', async () => {
     for (const [p, status] of [
