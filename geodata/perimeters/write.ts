@@ -55,7 +55,7 @@ export interface WriteResult {
 }
 
 const BATCH = 500;
-/** A GeoJSON contour (x.geometry) made valid: polygons only. */
+/** A GeoJSON contour (x.geometry, jsonb or its text) made valid: polygons only. */
 export const CONTOUR = `CASE WHEN x.geometry IS NULL THEN NULL ELSE
   ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(x.geometry::text), 4326))), 3)) END`;
 
