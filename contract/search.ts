@@ -10,6 +10,20 @@ export const searchQuery = z.object({
     .regex(/^[a-z-]+(,[a-z-]+)*$/)
     .optional(),
   limit: z.coerce.number().int().min(1).max(50).default(10),
+  region: z
+    .string()
+    .regex(/^\d{2}$/)
+    .optional()
+    .describe(
+      'Code INSEE de la région (84 pour Auvergne-Rhône-Alpes) : seulement ce qui s’y trouve, même en partie ' +
+        '(une intercommunalité, un PETR, une CPTS ou une démarche à cheval sur deux régions sort dans les deux). ' +
+        'Sans ce paramètre, toute la France.',
+    ),
+  departement: z
+    .string()
+    .regex(/^(\d{2}|2[AB]|97\d)$/)
+    .optional()
+    .describe('Code INSEE du département (63, 2A, 974) : seulement ce qui s’y trouve, même en partie.'),
 });
 
 export const searchHit = z.object({
@@ -34,7 +48,8 @@ export const endpoints = {
     description:
       'Insensible aux accents, tirets et majuscules ; les mots peuvent être dans le désordre et abrégés (« cls issoire », « cc du grand figeac ») ; ' +
       'les mots de couche (cls, cpts, epci, pnr, « communauté de communes »…) restreignent ou favorisent la couche ; fautes de frappe tolérées ; ' +
-      'anciens codes et communes déléguées mènent à la commune actuelle.',
+      'anciens codes et communes déléguées mènent à la commune actuelle ; « region » ou « departement » gardent ce qui se trouve, ' +
+      'même en partie, dans une région ou un département (la recherche d’un planificateur est limitée à sa région par défaut).',
     query: searchQuery,
     response: searchAnswer,
   }),

@@ -5,10 +5,10 @@
 // `--undo <n>` restores; `--versions` lists them. `npm run import -- exemples`:
 // regenerates the fictitious example layers.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/config.ts';
-import { holdDataDir } from '../server/db/data-dir-lock.ts';
-import { openDb, type Db } from '../server/db/db.ts';
-import { migrate } from '../server/db/migrate.ts';
+import { loadConfig } from '../core/config.ts';
+import { holdDataDir } from '../core/db/data-dir-lock.ts';
+import { openDb, type Db } from '../core/db/db.ts';
+import { migrate } from '../core/db/migrate.ts';
 import { ensureExampleLayers, formatExampleReport } from './examples/index.ts';
 import { formatReport, importReference } from './import.ts';
 import { formatPerimeterReport, importPerimeters, LAYER_CHOICES, parseScope, PerimeterImportError } from './perimeters/index.ts';

@@ -1,7 +1,7 @@
 // The reference import: reads GEODATA_DIR and the COG package, writes the atlas in one
 // transaction (schema swap), records the run and returns its report.
-import type { Db } from '../server/db/db.ts';
-import type { Dataset, LayerReport } from './model.ts';
+import type { Db } from '../core/db/db.ts';
+import type { Dataset, LayerReport } from '../core/model.ts';
 import { ensureExampleLayers, formatExampleReport, type ExampleReport } from './examples/index.ts';
 import { buildReferenceDataset } from './reference.ts';
 import { COG_VINTAGE, REFERENCE_LAYERS, sourceFiles } from './sources.ts';

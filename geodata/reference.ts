@@ -10,8 +10,8 @@ import { loadPetr, loadPnr } from './loaders/groupings.ts';
 import { loadPnrOutlines, loadPetrOutlines } from './loaders/outlines.ts';
 import { loadQpv } from './loaders/qpv.ts';
 import { loadSchemes } from './loaders/schemes.ts';
-import type { Dataset, MembershipRow } from './model.ts';
-import { parseCsv } from './readers/csv.ts';
+import type { Dataset, MembershipRow } from '../core/model.ts';
+import { parseCsv } from '../core/csv/read.ts';
 import { readFeatureCollection } from './readers/geojson.ts';
 import type { SourceFiles } from './sources.ts';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { heavyGeojson } from '../test/support/heavy-geojson.ts';
-import type { Db } from '../server/db/db.ts';
+import type { Db } from '../core/db/db.ts';
 import { createUser } from '../server/queries/users.ts';
 import { DEFAULT_BENCH_URL, prepareDb } from './bench/db-setup.ts';
 import { percentile } from './bench/http.ts';

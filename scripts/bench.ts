@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/config.ts';
+import { loadConfig } from '../core/config.ts';
 import { TileStore } from '../server/tiles/store.ts';
 import { DEFAULT_BENCH_URL, prepareDb } from './bench/db-setup.ts';
 import { get, percentile } from './bench/http.ts';
@@ -136,6 +136,8 @@ const API_CALLS: { name: string; path: string }[] = [
   { name: 'search "cls issoire"', path: '/api/search?q=cls%20issoire' },
   { name: 'search "sa" (short prefix)', path: '/api/search?q=sa' },
   { name: 'search "montbelliard" (typo)', path: '/api/search?q=montbelliard' },
+  { name: 'search "sa" in région 84', path: '/api/search?q=sa&region=84' },
+  { name: 'search "lille" in région 84 (none there)', path: '/api/search?q=lille&region=84' },
 ];
 
 async function apiTimings(baseUrl: string): Promise<ApiResult[]> {

@@ -5,9 +5,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReport, importReference } from '../geodata/import.ts';
-import { loadConfig } from '../server/config.ts';
-import { openDb } from '../server/db/db.ts';
-import { migrate } from '../server/db/migrate.ts';
+import { loadConfig } from '../core/config.ts';
+import { openDb } from '../core/db/db.ts';
+import { migrate } from '../core/db/migrate.ts';
 import { exportOpenData } from '../server/open-data/export.ts';
 
 const { values } = parseArgs({

@@ -4,7 +4,7 @@
 // rows are announced by NOTIFY (migration 006) and read at once; the poll stays as the
 // fallback (a lost connection) and is the only way on the embedded database, which one
 // process holds.
-import type { Db, Queryable } from './db/db.ts';
+import type { Db, Queryable } from '../core/db/db.ts';
 import { dataChangesSince, lastDataChange } from './queries/data-changes.ts';
 import type { TileStore } from './tiles/store.ts';
 

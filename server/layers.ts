@@ -2,7 +2,7 @@
 // (cls, asv, clsm, ptsm) that name the scheme layer filtered by type. Their schemas live in
 // contract/domain.ts; this resolves an id against the database.
 import { SCHEME_TYPE_LAYERS } from '../contract/domain.ts';
-import type { Queryable } from './db/db.ts';
+import type { Queryable } from '../core/db/db.ts';
 import { notFound } from './errors.ts';
 import { layerExists } from './queries/layers.ts';
 

@@ -4,10 +4,10 @@
 import pino from 'pino';
 import { formatReport, importReference } from '../geodata/import.ts';
 import { createServer } from './app.ts';
-import { loadConfig } from './config.ts';
-import { holdDataDir } from './db/data-dir-lock.ts';
-import { openDb } from './db/db.ts';
-import { migrate } from './db/migrate.ts';
+import { loadConfig } from '../core/config.ts';
+import { holdDataDir } from '../core/db/data-dir-lock.ts';
+import { openDb } from '../core/db/db.ts';
+import { migrate } from '../core/db/migrate.ts';
 import { cleanupAfterCrash } from './jobs/cleanup.ts';
 import { countCommunes, listLayers } from './queries/layers.ts';
 import { TileStore } from './tiles/store.ts';

@@ -18,8 +18,8 @@
 // has no real (non-fictif) unit — not a single real member commune: real data and
 // examples never share a département. A real import replaces the examples of its scope;
 // the examples never come back over real data.
-import type { Db, Queryable } from '../../server/db/db.ts';
-import { derivePerimeters } from '../write.ts';
+import type { Db, Queryable } from '../../core/db/db.ts';
+import { derivePerimeters } from '../../core/perimeters/derive.ts';
 import { HEALTH_LAYERS } from '../perimeters/layers.ts';
 import { withinScopeSql } from '../perimeters/scope.ts';
 import { replaceScope, type LayerRowMeta, type WritePlan } from '../perimeters/write.ts';

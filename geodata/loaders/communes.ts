@@ -3,7 +3,7 @@
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { Decoupage } from '../decoupage.ts';
 import type { Passage } from '../cog.ts';
-import type { AliasRow, CommuneRow, LayerReport, MembershipRow, PerimeterRow } from '../model.ts';
+import type { AliasRow, CommuneRow, LayerReport, MembershipRow, PerimeterRow } from '../../core/model.ts';
 
 export function loadCommunes(
   contours: FeatureCollection<Geometry, Record<string, unknown>>,

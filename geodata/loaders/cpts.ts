@@ -9,8 +9,8 @@
 //     says the split is unknown.
 import { rekey, type CogIndex } from '../cog.ts';
 import type { Decoupage } from '../decoupage.ts';
-import type { LayerReport, MembershipRow, PerimeterRow } from '../model.ts';
-import type { CsvTable } from '../readers/csv.ts';
+import type { LayerReport, MembershipRow, PerimeterRow } from '../../core/model.ts';
+import type { CsvTable } from '../../core/csv/read.ts';
 import { codeFromName } from '../perimeters/fields.ts';
 
 export const CPTS_PACA_SOURCE = "ARS Provence-Alpes-Côte d'Azur";

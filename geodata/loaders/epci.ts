@@ -1,7 +1,7 @@
 // EPCI: contours from IGN, type (CC, CA, CU, METRO) and members from the COG.
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { Decoupage } from '../decoupage.ts';
-import type { LayerReport, MembershipRow, PerimeterRow } from '../model.ts';
+import type { LayerReport, MembershipRow, PerimeterRow } from '../../core/model.ts';
 
 export function loadEpci(
   contours: FeatureCollection<Geometry, Record<string, unknown>>,

@@ -1,8 +1,8 @@
 // PETR / Pays (lists of EPCI) and regional nature parks (lists of communes by decree,
 // re-keyed to the current COG; a commune nouvelle only partly listed is a partial member).
 import { rekeyList, type CogIndex } from '../cog.ts';
-import type { CsvTable } from '../readers/csv.ts';
-import type { LayerReport, MembershipRow, PerimeterRow } from '../model.ts';
+import type { CsvTable } from '../../core/csv/read.ts';
+import type { LayerReport, MembershipRow, PerimeterRow } from '../../core/model.ts';
 
 type Loaded = { perimeters: PerimeterRow[]; memberships: MembershipRow[]; report: LayerReport };
 

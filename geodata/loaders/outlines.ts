@@ -7,8 +7,8 @@
 // show it). Where a current list exists (Doubs Horloger decree, Grand Quercy 2025), the
 // list wins and the outline is not loaded.
 import type { FeatureCollection, Geometry } from 'geojson';
-import type { LayerReport, PerimeterRow } from '../model.ts';
-import { searchKey } from '../../server/search/normalize.ts';
+import type { LayerReport, PerimeterRow } from '../../core/model.ts';
+import { searchKey } from '../../core/search-key.ts';
 import { PNR_NAMES } from './pnr-names.ts';
 
 export const PNR_APPROXIMATION = 'périmètre approché (contour INPN ≈ 2020)';

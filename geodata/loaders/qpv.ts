@@ -2,8 +2,8 @@
 // offline), and the 2015 generation with contours and INSEE population (Occitanie).
 import type { FeatureCollection, Geometry } from 'geojson';
 import { rekey, type CogIndex } from '../cog.ts';
-import type { CsvTable } from '../readers/csv.ts';
-import type { LayerReport, MembershipRow, PerimeterRow } from '../model.ts';
+import type { CsvTable } from '../../core/csv/read.ts';
+import type { LayerReport, MembershipRow, PerimeterRow } from '../../core/model.ts';
 
 export function loadQpv(
   list2024: CsvTable,

@@ -2,8 +2,8 @@
 // perimeter is a reference to another perimeter ("epci:200070407", "commune:95127"…)
 // whose communes it takes; an empty reference = perimeter not known yet, still listed.
 import { rekey, type CogIndex } from '../cog.ts';
-import type { CsvTable } from '../readers/csv.ts';
-import type { LayerReport, MembershipRow, PerimeterRow, SchemeRow } from '../model.ts';
+import type { CsvTable } from '../../core/csv/read.ts';
+import type { LayerReport, MembershipRow, PerimeterRow, SchemeRow } from '../../core/model.ts';
 
 export const SCHEME_TYPES = ['CLS', 'ASV', 'CLSM', 'PTSM'] as const;
 const REF_LAYERS = new Set(['commune', 'epci', 'petr', 'pnr', 'arrondissement', 'departement', 'region']);

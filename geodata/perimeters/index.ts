@@ -10,9 +10,9 @@
 // exactly what a real run would write. Problems of the file come back as a 'rejected' report.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db, Queryable } from '../../server/db/db.ts';
+import type { Db, Queryable } from '../../core/db/db.ts';
+import { MAX_FILE_BYTES } from '../../core/limits.ts';
 import { ParseRefused, parsePool } from '../../server/parse/pool.ts';
-import { MAX_FILE_BYTES } from '../readers/limits.ts';
 import { describeImportFailure, PerimeterImportError } from './errors.ts';
 import { resolvePerimeterLayer } from './layers.ts';
 import { checkRegion, summariseMemberships } from './plan.ts';
@@ -29,7 +29,7 @@ export { HEALTH_LAYERS, LAYER_CHOICES, otherLayerId, resolvePerimeterLayer } fro
 export { formatPerimeterReport, type PerimeterImportReport } from './report.ts';
 export { formatScope, parseScope, type Scope } from './scope.ts';
 
-// Files larger than MAX_FILE_BYTES are refused before being read (every limit: geodata/readers/limits.ts).
+// Files larger than MAX_FILE_BYTES are refused before being read (every limit: core/limits.ts).
 export { MAX_FILE_BYTES };
 
 export interface PerimeterImportOptions {

@@ -1,10 +1,10 @@
 // Reads a GeoJSON file of perimeter polygons (plain or gzipped; a FeatureCollection or
 // a single Feature), reprojected to WGS84 when its "crs" member declares another system.
-// Bounded before anything is built (geodata/readers/limits.ts): decompressed size, then
+// Bounded before anything is built (core/limits.ts): decompressed size, then
 // one pass over the text for nesting depth and vertices, then the number of features.
 import zlib from 'node:zlib';
 import type { Geometry } from 'geojson';
-import { formatBytes, formatCount, MAX_FEATURES, MAX_JSON_DEPTH, MAX_UNCOMPRESSED_BYTES, MAX_VERTICES } from '../readers/limits.ts';
+import { formatBytes, formatCount, MAX_FEATURES, MAX_JSON_DEPTH, MAX_UNCOMPRESSED_BYTES, MAX_VERTICES } from '../../core/limits.ts';
 import { PerimeterImportError } from './errors.ts';
 import { cleanText } from './fields.ts';
 import { collectFeatures, type FieldOptions, type RawFeature } from './polygons.ts';

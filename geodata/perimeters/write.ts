@@ -7,9 +7,9 @@
 // touched; a planned unit outside the scope, or reusing the code of a unit outside it,
 // refuses the whole write. Every value travels as a parameter (JSON arrays through
 // jsonb_to_recordset); the layer id comes from layers.ts (fixed list or validated slug).
-import type { Queryable } from '../../server/db/db.ts';
-import { searchKey } from '../../server/search/normalize.ts';
-import { computePolygonMemberships, derivePerimeters } from '../write.ts';
+import type { Queryable } from '../../core/db/db.ts';
+import { searchKey } from '../../core/search-key.ts';
+import { computePolygonMemberships, CONTOUR, derivePerimeters } from '../../core/perimeters/derive.ts';
 import { PerimeterImportError } from './errors.ts';
 import type { Staged } from './stage.ts';
 import { LAYER_ID } from './layers.ts';
@@ -55,9 +55,6 @@ export interface WriteResult {
 }
 
 const BATCH = 500;
-/** A GeoJSON contour (x.geometry, jsonb or its text) made valid: polygons only. */
-export const CONTOUR = `CASE WHEN x.geometry IS NULL THEN NULL ELSE
-  ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(x.geometry::text), 4326))), 3)) END`;
 
 const SQL = {
   inScope: `SELECT p.code, p.name, p.fictif FROM atlas.perimeter p WHERE p.layer = $1 AND ${withinScopeSql('2', '3')} ORDER BY p.code`,

@@ -1,7 +1,7 @@
 // A minimal ZIP reader (central directory; stored or deflated entries) for shapefile
 // archives: enough for what GIS tools and operating systems write, with French errors
 // for what it does not handle (ZIP64, encryption, other compression methods). Bounded
-// against ZIP bombs (geodata/readers/limits.ts): number of entries, declared and actual
+// against ZIP bombs (core/limits.ts): number of entries, declared and actual
 // decompressed size of each entry read and of all of them, compression ratio.
 import zlib from 'node:zlib';
 import {
@@ -12,7 +12,7 @@ import {
   MAX_ZIP_RATIO,
   MAX_ZIP_TOTAL_BYTES,
   ZIP_RATIO_MIN_BYTES,
-} from '../readers/limits.ts';
+} from '../../core/limits.ts';
 import { PerimeterImportError } from './errors.ts';
 
 export interface ZipEntry {

@@ -2,8 +2,8 @@
 // full national reference import when empty (the same code as the server's first start).
 import pg from 'pg';
 import { importReference } from '../../geodata/import.ts';
-import { openDb, type Db } from '../../server/db/db.ts';
-import { migrate } from '../../server/db/migrate.ts';
+import { openDb, type Db } from '../../core/db/db.ts';
+import { migrate } from '../../core/db/migrate.ts';
 
 export const DEFAULT_BENCH_URL = 'postgres://postgres@127.0.0.1/mf_bench';
 

@@ -5,7 +5,7 @@
 // the delay is the cross-instance invalidation). The probe is created once in the bench database; each run leaves it
 // as it found it.
 import { randomBytes } from 'node:crypto';
-import type { Queryable } from '../../server/db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { createUser, emailTaken } from '../../server/queries/users.ts';
 import { tilePath } from './tile-list.ts';

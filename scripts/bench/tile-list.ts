@@ -1,7 +1,7 @@
 // The fixed list of tiles replayed against every server: z5–z7 over all of metropolitan
 // France, z8 over a whole région (Occitanie), z9–z12 a stable sample of places; each tile
 // asked for communes, EPCI, schemes and the composite {commune,epci,scheme}.
-import type { Queryable } from '../../server/db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export const LAYER_SETS: { id: string; layers: string[] }[] = [
   { id: 'commune', layers: ['commune'] },

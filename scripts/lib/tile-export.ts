@@ -3,7 +3,7 @@
 // `reference.pmtiles` with every layer. Tiles come from the server's own TileStore, so
 // an archive holds exactly the bytes /tiles/… would send (gzipped, as sent to browsers).
 import path from 'node:path';
-import type { Queryable } from '../../server/db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import { SHAPE_BUFFER } from '../../server/tiles/layer-index.ts';
 import { TileStore } from '../../server/tiles/store.ts';
 import { Compression, PmtilesWriter, TileType, zxyToTileId, type WriteSummary } from './pmtiles.ts';

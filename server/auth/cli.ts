@@ -3,10 +3,10 @@
 // administrator in particular). The password is read from MILLEFEUILLE_PASSWORD or,
 // when unset, from standard input. Refused while a server holds the embedded database.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
-import { holdDataDir } from '../db/data-dir-lock.ts';
-import { openDb } from '../db/db.ts';
-import { migrate } from '../db/migrate.ts';
+import { loadConfig } from '../../core/config.ts';
+import { holdDataDir } from '../../core/db/data-dir-lock.ts';
+import { openDb } from '../../core/db/db.ts';
+import { migrate } from '../../core/db/migrate.ts';
 import { describeZodError } from '../errors.ts';
 import { createUser, emailTaken } from '../queries/users.ts';
 import { newUserSchema } from '../routes/users.ts';

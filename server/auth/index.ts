@@ -3,7 +3,7 @@
 // `passwordStrategy` without touching routes), sessions in a secure cookie, CSRF
 // protection for every write, and the current user for each request.
 import type { Request, RequestHandler, Response } from 'express';
-import type { Db, Queryable } from '../db/db.ts';
+import type { Db, Queryable } from '../../core/db/db.ts';
 import { HttpError } from '../errors.ts';
 import { verifyPassword } from './passwords.ts';
 import type { SessionUser } from '../../contract/permissions.ts';

@@ -4,7 +4,7 @@
 // signalment form (server/routes/contributions.ts); logins have their own, progressive
 // throttle (throttle.ts). One statement per hit, counting only while under the limit: a
 // parallel burst cannot get more than `max` through. Times are read with clock_timestamp().
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 
 export interface RateRule {
   max: number;

@@ -1,7 +1,7 @@
 // Server-side sessions: the cookie holds a random token, the database only its hash,
 // with the user, the CSRF token and an expiry (SQL in queries/sessions.ts).
 import { createHash, randomBytes } from 'node:crypto';
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import type { SessionUser } from '../../contract/permissions.ts';
 import { deleteSession, insertSession, sessionByTokenHash } from '../queries/sessions.ts';
 

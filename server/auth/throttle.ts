@@ -16,7 +16,7 @@
 // start: a reservation that waited for another's row lock must see the time it got it.
 // A successful login clears the account's level and gives the address its attempt back.
 import { isIPv6 } from 'node:net';
-import type { Db, Queryable } from '../db/db.ts';
+import type { Db, Queryable } from '../../core/db/db.ts';
 import { lockThrottle, raiseThrottle, relieveThrottle } from '../queries/login-throttle.ts';
 
 export interface KeyRule {

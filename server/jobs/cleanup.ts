@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { removeStaleStages } from '../../geodata/perimeters/stage.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { failAbandonedJobs } from '../queries/jobs.ts';
 import { removeStaleSchemeStages } from '../queries/registry-stage.ts';
 import { INTERRUPTED, STALE_SECONDS } from './runner.ts';

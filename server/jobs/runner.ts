@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from '../../contract/jobs.ts';
 import type { SessionUser } from '../../contract/permissions.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { HttpError } from '../errors.ts';
 import {
   failAbandonedJobs,

@@ -3,7 +3,7 @@
 // layer, one per scheme type. Extents are read once per data version: they take a scan of
 // every geometry (≈ 0.3 s on PostGIS for all layers), and GDAL and MapLibre ask for them
 // on every connection.
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { SCHEME_TYPE_LAYERS } from '../layers.ts';
 import { countSchemesByType, listLayers, type LayerRow } from '../queries/layers.ts';
 import { layerSummaries, type LayerSummaryRow } from '../queries/ogc.ts';

@@ -3,7 +3,7 @@
 // with OFFSET, every page would sort the whole selection again and count it again (on
 // the 34,875 communes, ≈ 25 ms for page 349 as for page 1). Kept here, a page is a slice
 // of the list and a primary-key lookup of its codes, and numberMatched is the list's length.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import { matchingCodes, type FeatureSelection } from '../queries/ogc.ts';
 
 /** Selections kept (least recently used dropped first): ≈ 1 MB for all communes. */

@@ -2,7 +2,7 @@
 // serves them and `npm run export:open-data` writes them to a folder for upload.
 import crypto from 'node:crypto';
 import type { OpenDataFileName } from '../../contract/open-data.ts';
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import { cogVintage, publishedMembers, publishedSchemes, schemeGeometries } from '../queries/open-data.ts';
 import { toOpenCsv } from './csv.ts';
 import { memberRow, schemeRow } from './rows.ts';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DCAT_FILE } from '../../contract/open-data.ts';
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import { publicationState } from '../queries/open-data.ts';
 import { buildOpenData } from './build.ts';
 import { dcatCatalog, openDataIndex } from './describe.ts';

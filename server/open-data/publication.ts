@@ -1,6 +1,6 @@
 // The current publication, rebuilt only when the published data changed: one cheap
 // query per request tells whether the files built last time are still right.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import { publicationState } from '../queries/open-data.ts';
 import { buildOpenData, type OpenDataBundle } from './build.ts';
 

@@ -2,7 +2,7 @@
 // perimeters, commune facts, overlaps of other layers, zone coverage, scheme geography.
 import type { UnitOverlap } from '../analysis/entanglement.ts';
 import type { LoadCommune } from '../analysis/load.ts';
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export interface ShareRow {
   commune: string;

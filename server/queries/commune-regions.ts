@@ -1,7 +1,7 @@
 // SQL: the région of each commune of a perimeter, for the rule that keeps a
 // coordinator's scheme inside its région (contract/permissions.ts), and the majority
 // région of a perimeter, for a planner's right to create there.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export async function communeRegions(db: Queryable, communes: { code: string }[]): Promise<{ code: string; region: string | null }[]> {
   if (!communes.length) return [];

@@ -1,5 +1,5 @@
 // SQL of the comparison's GeoJSON export: the outline of each commune compared.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 /** GeoJSON geometry text of each commune, by code. */
 export async function communeGeometries(db: Queryable, codes: string[]): Promise<Map<string, string>> {

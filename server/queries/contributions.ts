@@ -1,5 +1,5 @@
 // SQL for the moderation queue of signalled schemes (registry.contribution).
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export interface ContributionPayload {
   type: string;

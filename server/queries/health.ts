@@ -1,5 +1,5 @@
 // SQL of the health check: the last reference import that succeeded, with its vintage.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export interface ImportRun {
   vintage: string;

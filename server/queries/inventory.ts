@@ -1,7 +1,7 @@
 // SQL for the registry's completeness: the declared inventory status per (zone, scheme
 // type) with its history, the départements a zone spans, and what the registry holds
 // there (schemes known, fictitious units met) so coverage answers can say what they are.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import type { InventoryEntry, InventoryStatus } from '../registry/inventory-status.ts';
 
 /** Every declared status of these types, keyed "zone|type". */

@@ -1,6 +1,6 @@
 // SQL of public.import_job (migration 006): the import jobs every instance can see.
 import type { Job } from '../../contract/jobs.ts';
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export interface JobRow extends Job {
   userId: number | null;

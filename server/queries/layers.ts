@@ -1,5 +1,5 @@
 // SQL for the layer catalogue.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export interface LayerRow {
   id: string;

@@ -1,6 +1,6 @@
 // SQL of the sign-in throttle (registry.login_throttle): one row per account and per
 // network address, a level that fades with time and the moment the next attempt is allowed.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 /** Reserves the key's row (locked until the transaction ends): its faded level and the seconds still to wait. */
 export async function lockThrottle(tx: Queryable, key: string, fadeSeconds: number): Promise<{ level: number; wait: number }> {

@@ -6,7 +6,7 @@
 // Conditions are assembled from the fixed fragments below; every value travels as a
 // parameter. A perimeter's département is its main one: the département holding most of
 // its inhabitants (a commune's own for communes), and its région is that département's.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export interface FeatureFilters {
   departement?: string;

@@ -1,7 +1,7 @@
 // SQL for the open-data publication: the registry's public fields (never referents,
 // editors or reporters), the inventory status of each scheme's région, the communes of
 // each perimeter in the current COG, and the dissolved perimeter geometries.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export interface PublishedScheme {
   code: string;

@@ -2,7 +2,7 @@
 // région), every scheme of the registry and every CPTS with their communes, the QPV of
 // the 2024 generation in the zone and the coordinators. The figures are computed from
 // these rows in analysis/panorama.ts.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import type { AreaTotal, CoordinatorRow, PanoramaType, PanoramaUnit, QpvRow, UnitCommune } from '../analysis/panorama.ts';
 
 export type ZoneKind = 'france' | 'region' | 'departement';

@@ -6,10 +6,10 @@
 // transaction, a handful of set-wide statements copy the staged rows into the registry
 // (with history) and the atlas' 'scheme' layer. Nothing visible changes before that
 // transaction commits; the staged rows are removed at the end either way.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import type { RegistryCsvRow } from '../registry/csv.ts';
-import { searchKey } from '../search/normalize.ts';
-import { SCHEME_RECORD } from './registry.ts';
+import { searchKey } from '../../core/search-key.ts';
+import { SCHEME_RECORD } from '../../core/queries/registry.ts';
 
 /** A scheme as staged: registry.scheme's columns (snake_case) and its communes. */
 export interface StagedSchemeInput {

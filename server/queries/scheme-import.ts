@@ -1,12 +1,12 @@
 // SQL for the bulk scheme import: the communes and EPCI a name may designate within a
 // département or a région, and the région holding most of each perimeter's population.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export interface NameCandidate {
   kind: 'commune' | 'epci';
   code: string;
   name: string;
-  /** Folded name (server/search/normalize.ts). */
+  /** Folded name (core/search-key.ts). */
   key: string;
 }
 

@@ -1,5 +1,5 @@
 // SQL for the scheme registry (read side).
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export interface SchemeListRow {
   code: string;

@@ -1,7 +1,8 @@
 // SQL for the search index (server/search/index.ts): every commune with its département,
 // its other names and former codes, and every perimeter with the département holding
-// most of its population, read in four statements when the data changes.
-import type { Queryable } from '../db/db.ts';
+// most of its population and all the départements (hence régions) it lies in, read in
+// four statements when the data changes.
+import type { Queryable } from '../../core/db/db.ts';
 import type { SearchEntry } from '../search/index.ts';
 
 interface CommuneRow {
@@ -27,8 +28,8 @@ export async function loadSearchEntries(db: Queryable): Promise<SearchEntry[]> {
     population: number | null;
     fictif: boolean;
   }>(`SELECT layer, code, name, subtype, population, fictif FROM atlas.perimeter`);
-  // the département holding most of each perimeter's population, and how many it spans
-  const places = await db.query<{ layer: string; code: string; departement: string; n: number }>(
+  // the département holding most of each perimeter's population, and all those it spans
+  const places = await db.query<{ layer: string; code: string; departement: string; departements: string[] }>(
     `WITH w AS (
        SELECT m.layer, m.code, c.departement, sum(coalesce(c.population, 0) * coalesce(m.share, 1)) AS pop
        FROM atlas.membership m JOIN atlas.commune c ON c.code = m.commune
@@ -36,7 +37,7 @@ export async function loadSearchEntries(db: Queryable): Promise<SearchEntry[]> {
        GROUP BY m.layer, m.code, c.departement
      )
      SELECT DISTINCT ON (layer, code) layer, code, departement,
-            (count(*) OVER (PARTITION BY layer, code))::int AS n
+            array_agg(departement) OVER (PARTITION BY layer, code) AS departements
      FROM w ORDER BY layer, code, pop DESC, departement`,
   );
 
@@ -47,6 +48,9 @@ export async function loadSearchEntries(db: Queryable): Promise<SearchEntry[]> {
     if (p.layer === 'region') regionName.set(p.code, p.name);
   }
   const deptRegion = new Map(communes.map((c) => [c.departement, c.region]));
+  const regionDepts = new Map<string, string[]>();
+  for (const [dept, region] of deptRegion) regionDepts.set(region, [...(regionDepts.get(region) ?? []), dept]);
+  const regionsOf = (depts: string[]) => [...new Set(depts.map((d) => deptRegion.get(d)).filter((r): r is string => !!r))].sort();
   const where = (dept: string) => `${deptName.get(dept) ?? 'département'} (${dept})`;
 
   const byCommune = new Map<string, SearchEntry>();
@@ -60,6 +64,8 @@ export async function loadSearchEntries(db: Queryable): Promise<SearchEntry[]> {
       detail: where(c.departement),
       aliases: [],
       formerCodes: [],
+      departements: [c.departement],
+      regions: [c.region],
     };
     byCommune.set(c.code, e);
     return e;
@@ -74,10 +80,18 @@ export async function loadSearchEntries(db: Queryable): Promise<SearchEntry[]> {
   const place = new Map(places.map((p) => [`${p.layer}:${p.code}`, p]));
   for (const p of perimeters) {
     let detail: string | null = null;
-    if (p.layer === 'departement') detail = regionName.get(deptRegion.get(p.code) ?? '') ?? null;
-    else if (p.layer !== 'region') {
+    let departements: string[] = [];
+    if (p.layer === 'departement') {
+      detail = regionName.get(deptRegion.get(p.code) ?? '') ?? null;
+      departements = [p.code];
+    } else if (p.layer === 'region') departements = regionDepts.get(p.code) ?? [];
+    else {
       const at = place.get(`${p.layer}:${p.code}`);
-      if (at) detail = at.n > 1 ? `${where(at.departement)} et ${at.n - 1} autre${at.n > 2 ? 's' : ''}` : where(at.departement);
+      if (at) {
+        const n = at.departements.length;
+        detail = n > 1 ? `${where(at.departement)} et ${n - 1} autre${n > 2 ? 's' : ''}` : where(at.departement);
+        departements = at.departements;
+      }
     }
     if (p.fictif) detail = detail ? `${detail} · exemple fictif` : 'exemple fictif';
     entries.push({
@@ -89,6 +103,8 @@ export async function loadSearchEntries(db: Queryable): Promise<SearchEntry[]> {
       detail,
       aliases: [],
       formerCodes: [],
+      departements: [...departements].sort(),
+      regions: p.layer === 'region' ? [p.code] : regionsOf(departements),
     });
   }
   return entries;

@@ -1,6 +1,6 @@
 // SQL for server-side sessions (registry.session): the token's hash, the user, the CSRF
 // token and an expiry; the session's user as the permission rule sees them.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import type { Role, SessionUser } from '../../contract/permissions.ts';
 
 export async function insertSession(

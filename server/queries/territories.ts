@@ -2,7 +2,7 @@
 // (any layer of atlas.perimeter). Overlaps are measured on the commune memberships,
 // weighted by population: share = part of this territory's population lying in the
 // other perimeter; shareOfOther = part of the other perimeter's population lying here.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export interface TerritoryRow {
   layer: string;

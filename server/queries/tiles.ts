@@ -1,6 +1,6 @@
 // SQL for tile sources: every feature of a layer with the few properties the map
 // needs, and a label point (inside the polygon) per feature.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export interface TileFeatureRow {
   code: string;

@@ -1,5 +1,5 @@
 // SQL for accounts.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import type { Role } from '../../contract/permissions.ts';
 
 export interface UserRow {

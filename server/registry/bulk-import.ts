@@ -5,9 +5,9 @@
 // every row ends created, updated, unchanged or rejected, with the reason.
 // The pure parts (reading, grouping, resolving names, comparing) come first and are
 // unit-tested; `planBulkImport` / `applyBulkImport` talk to the database.
-import { parseCsv } from '../../geodata/readers/csv.ts';
+import { parseCsv } from '../../core/csv/read.ts';
 import type { SessionUser } from '../../contract/permissions.ts';
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import { HttpError } from '../errors.ts';
 import {
   addHistory,
@@ -19,10 +19,10 @@ import {
   updateScheme,
   type SchemeFields,
   type SchemeRecord,
-} from '../queries/registry.ts';
+} from '../../core/queries/registry.ts';
 import { majorityRegions, scopeCandidates, type NameCandidate } from '../queries/scheme-import.ts';
-import { searchKey } from '../search/normalize.ts';
-import { materializeSchemes } from './materialize.ts';
+import { searchKey } from '../../core/search-key.ts';
+import { materializeSchemes } from '../../core/registry/materialize.ts';
 import { SCHEME_TYPES, STATUSES } from '../../contract/domain.ts';
 import { actsInRegion } from './scope.ts';
 

@@ -1,7 +1,7 @@
 // What a coverage answer must say about itself: how complete the registry is in the zone
 // (inventory status, schemes known, the wording of the figure) and whether it used
 // fictitious units. Shared by the gap routes (communes, QPV, referents) and their CSV.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import { inventoryEntries, unitsInZone, zoneDepartements } from '../queries/inventory.ts';
 import { zoneInventory, type ZoneInventory } from './inventory-status.ts';
 
@@ -57,4 +57,4 @@ export async function coverageContext(
 }
 
 // moved to the CSV module, kept here for the routes that import them from the registry
-export { csvPreamble, withPreamble } from '../export/csv.ts';
+export { csvPreamble, withPreamble } from '../../core/csv/write.ts';

@@ -2,10 +2,10 @@
 // export re-imported gives the same registry. Pure functions over SchemeRecord. A file
 // read back is bounded (REGISTRY_CSV_LIMITS) and each row checked with the rules of the
 // API (importedSchemeSchema); every problem is reported with its line, in French.
-import { CsvError, parseCsv, type CsvTable } from '../../geodata/readers/csv.ts';
-import { REGISTRY_CSV_LIMITS } from '../../geodata/readers/limits.ts';
-import { toCsv } from '../export/csv.ts';
-import type { SchemeRecord } from '../queries/registry.ts';
+import { CsvError, parseCsv, type CsvTable } from '../../core/csv/read.ts';
+import { REGISTRY_CSV_LIMITS } from '../../core/limits.ts';
+import { toCsv } from '../../core/csv/write.ts';
+import type { SchemeRecord } from '../../core/queries/registry.ts';
 import { importedSchemeSchema } from './schema.ts';
 
 const COLUMNS = [

@@ -6,7 +6,7 @@
 // database, other requests wait for that short transaction only.
 import { randomUUID } from 'node:crypto';
 import { can, canPlacePerimeter, statusAction, type Action, type SessionUser } from '../../contract/permissions.ts';
-import type { Db, Queryable } from '../db/db.ts';
+import type { Db, Queryable } from '../../core/db/db.ts';
 import { communeRegions, majorityRegion } from '../queries/commune-regions.ts';
 import { HttpError } from '../errors.ts';
 import {
@@ -24,9 +24,9 @@ import {
   type Provenance,
   type SchemeFields,
   type SchemeRecord,
-} from '../queries/registry.ts';
+} from '../../core/queries/registry.ts';
+import { materializeSchemes, updateSchemeRegions } from '../../core/registry/materialize.ts';
 import { SCHEMES_PER_STATEMENT, stagedScheme, stageSchemes, unstageSchemes, writeStagedSchemes } from '../queries/registry-stage.ts';
-import { materializeSchemes, updateSchemeRegions } from './materialize.ts';
 import type { PerimeterInput } from '../../contract/schemes.ts';
 import { importedSchemeSchema, slugify } from './schema.ts';
 import type { RegistryCsvRow } from './csv.ts';

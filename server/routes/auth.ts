@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { loginSchema } from '../../contract/auth.ts';
 import { currentUser, endSession, passwordStrategy, startSession, type LoginStrategy } from '../auth/index.ts';
 import { describeWait, LoginThrottle } from '../auth/throttle.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { HttpError } from '../errors.ts';
 
 export function authRoutes(db: Db, throttle = new LoginThrottle(db), strategy: LoginStrategy = passwordStrategy): Router {

@@ -4,13 +4,13 @@
 import { Router } from 'express';
 import { comparePerimeters, UNKNOWN_SHARE_REASON, type CommuneFacts } from '../analysis/compare.ts';
 import { sendCsv, sendGeojson } from '../export/send.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { toCsv } from '../export/csv.ts';
+import { toCsv } from '../../core/csv/write.ts';
 import { resolveLayer } from '../layers.ts';
 import { communeFacts, perimeterShares } from '../queries/analysis.ts';
 import { communeGeometries } from '../queries/compare.ts';
-import { pastSchemeCommunes } from '../queries/registry.ts';
+import { pastSchemeCommunes } from '../../core/queries/registry.ts';
 import { findCommune, findPerimeter } from '../queries/territories.ts';
 import { compareQuery as querySchema } from '../../contract/analysis.ts';
 

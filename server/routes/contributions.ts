@@ -8,7 +8,7 @@ import { currentUser, requireUser } from '../auth/index.ts';
 import type { SessionUser } from '../../contract/permissions.ts';
 import { RateLimit } from '../auth/rate-limit.ts';
 import { addressKey } from '../auth/throttle.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { HttpError, notFound } from '../errors.ts';
 import {
   acceptContribution,
@@ -25,7 +25,7 @@ import {
   unitNames,
   type ContributionRow,
 } from '../queries/contributions.ts';
-import { resolvePerimeter } from '../queries/registry.ts';
+import { resolvePerimeter } from '../../core/queries/registry.ts';
 import { majorityRegions } from '../queries/scheme-import.ts';
 import type { RegistryEditor } from '../registry/edit.ts';
 import { frenchDate } from '../registry/inventory-status.ts';

@@ -5,7 +5,7 @@
 // PROBE_MAX_MS before the database counts as unreachable. Mounted before the session lookup, which would
 // wait for the database. Down or unreachable: 503 with Retry-After.
 import { Router, type Response } from 'express';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { HttpError } from '../errors.ts';
 import { lastImportRun, type ImportRun } from '../queries/health.ts';
 

@@ -2,7 +2,7 @@
 // the planner of the région concerned or an admin, each kept in the history.
 import { Router } from 'express';
 import { requireUser } from '../auth/index.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { notFound } from '../errors.ts';
 import { INVENTORY_TYPES, inventoryHistoryEndpoint, listInventory, putInventory } from '../../contract/inventory.ts';
 import { inventoryHistory, regionInventory, regionOfZone, setInventory } from '../queries/inventory.ts';

@@ -1,6 +1,6 @@
 // GET /api/layers: the catalogue of layers with their counts, vintage, source, licence.
 import { Router } from 'express';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { SCHEME_TYPE_LAYERS } from '../layers.ts';
 import { countSchemesByType, listLayers } from '../queries/layers.ts';
 

@@ -6,9 +6,9 @@
 import { Router } from 'express';
 import { schemeLoad } from '../analysis/load.ts';
 import { sendCsv } from '../export/send.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { notFound } from '../errors.ts';
-import { analysisCsv } from '../export/csv.ts';
+import { analysisCsv } from '../../core/csv/write.ts';
 import { exportDate, exportFileName } from '../../contract/export-name.ts';
 import { layerVintages, schemeGeography } from '../queries/analysis.ts';
 import { schemeDetails, findPerimeter } from '../queries/territories.ts';

@@ -15,7 +15,7 @@ import {
   OGC_FILTER_NAMES,
   type ItemsQuery,
 } from '../../contract/ogc.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { badRequest, notFound, unknownRoute } from '../errors.ts';
 import type { Catalogue, Collection } from '../ogc/catalogue.ts';
 import { simplificationNote, toleranceFor } from '../ogc/generalise.ts';

@@ -3,7 +3,7 @@
 // DCAT-AP description): the registry published as open data, Licence Ouverte 2.0.
 import { Router, type Request } from 'express';
 import { DCAT_FILE, openDataFileParamsSchema } from '../../contract/open-data.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { notFound } from '../errors.ts';
 import { dcatCatalog, openDataIndex } from '../open-data/describe.ts';
 import { openDataPublication } from '../open-data/publication.ts';

@@ -7,9 +7,9 @@ import { INVENTORY_TYPES } from '../../contract/inventory.ts';
 import { getPanorama, POPULATION_BANDS, SCALE_LABELS, SCALES, type PanoramaBody } from '../../contract/panorama.ts';
 import { computePanorama, countWording } from '../analysis/panorama.ts';
 import { sendCsv } from '../export/send.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { notFound } from '../errors.ts';
-import { toCsv, type Cell } from '../export/csv.ts';
+import { toCsv, type Cell } from '../../core/csv/write.ts';
 import { inventoryEntries, zoneDepartements } from '../queries/inventory.ts';
 import {
   areaTotals,

@@ -22,7 +22,7 @@ import { toJob } from './jobs.ts';
 import { requireUser } from '../auth/index.ts';
 import { can } from '../../contract/permissions.ts';
 import { canTouchScope, SCOPE_FORBIDDEN } from '../auth/perimeter-scope.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { HttpError } from '../errors.ts';
 import { makeUploadDir } from '../jobs/cleanup.ts';
 import type { JobRunner } from '../jobs/runner.ts';

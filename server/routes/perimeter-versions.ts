@@ -9,7 +9,7 @@ import { listVersions, undoVersion } from '../../geodata/perimeters/versions.ts'
 import { requireUser } from '../auth/index.ts';
 import { canTouchScope, SCOPE_FORBIDDEN } from '../auth/perimeter-scope.ts';
 import { can } from '../../contract/permissions.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { HttpError } from '../errors.ts';
 
 const FORBIDDEN = 'Seuls les planificateurs ARS et les administrateurs consultent et annulent les imports de périmètres.';

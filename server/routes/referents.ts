@@ -8,10 +8,10 @@
 import { Router } from 'express';
 import { currentUser, requireUser } from '../auth/index.ts';
 import { sendCsv, sendGeojson } from '../export/send.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { notFound } from '../errors.ts';
-import { toCsv } from '../export/csv.ts';
-import { getScheme, listReferents } from '../queries/registry.ts';
+import { toCsv } from '../../core/csv/write.ts';
+import { getScheme, listReferents } from '../../core/queries/registry.ts';
 import type { RegistryEditor } from '../registry/edit.ts';
 import {
   referentGapsQuery as formatSchema,

@@ -3,7 +3,7 @@
 // the dry run announces is what the import does; the real one runs in one transaction.
 import express, { Router } from 'express';
 import { requireUser } from '../auth/index.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { schemeImport } from '../../contract/scheme-import.ts';
 import { regionOfZone } from '../queries/inventory.ts';

@@ -9,10 +9,10 @@
 //   GET    /api/schemes/:code/history    every change: who (name and role; e-mail for admins only), when, before, after
 import { Router, type Request } from 'express';
 import { currentUser, requireUser } from '../auth/index.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { listSchemes } from '../queries/schemes.ts';
-import { getScheme, listHistory } from '../queries/registry.ts';
+import { getScheme, listHistory } from '../../core/queries/registry.ts';
 import type { RegistryEditor } from '../registry/edit.ts';
 import { createSchemeSchema, patchSchemeSchema, schemeParams as params, schemesQuery as querySchema } from '../../contract/schemes.ts';
 import { maskEmails } from '../registry/scope.ts';

@@ -1,8 +1,9 @@
-// GET /api/search?q=…[&layers=a,b][&limit=n]: territories by name or code, from an
-// in-memory index rebuilt when the data changes (server/search/index.ts).
+// GET /api/search?q=…[&layers=a,b][&limit=n][&region=84|&departement=63]: territories by
+// name or code, from an in-memory index rebuilt when the data changes
+// (server/search/index.ts); the région and département filters are read there too.
 import { Router } from 'express';
 import { searchQuery } from '../../contract/search.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { badRequest } from '../errors.ts';
 import { SCHEME_TYPE_LAYERS } from '../layers.ts';
 import { loadSearchEntries } from '../queries/search.ts';
@@ -47,10 +48,14 @@ export function searchRoutes(db: Db, dataVersion: () => number): Router {
           ? 'Le nombre de résultats demandé doit être un entier de 1 à 50.'
           : field === 'layers'
             ? 'La liste des couches est invalide (exemple : commune,epci).'
-            : 'Le texte recherché est trop long (200 caractères au plus).',
+            : field === 'region'
+              ? 'La région doit être donnée par son code INSEE à deux chiffres (exemple : 84).'
+              : field === 'departement'
+                ? 'Le département doit être donné par son code INSEE (exemple : 63, 2A ou 974).'
+                : 'Le texte recherché est trop long (200 caractères au plus).',
       );
     }
-    const { q, layers, limit } = parsed.data;
+    const { q, layers, limit, region, departement } = parsed.data;
     const text = q.replace(UNSUPPORTED, ' ').trim();
     if (!text) throw badRequest('Saisissez au moins une lettre ou un chiffre à rechercher.');
     const query = parseQuery(text);
@@ -60,7 +65,9 @@ export function searchRoutes(db: Db, dataVersion: () => number): Router {
       ? layers.split(',').map((l) => (SCHEME_TYPE_LAYERS[l] ? { layer: 'scheme', type: SCHEME_TYPE_LAYERS[l] } : { layer: l }))
       : null;
     const index = await cache.get();
-    res.json({ query: q, results: index.search(query, { layers: layerList, limit }) });
+    if (region && !index.regions.has(region)) throw badRequest(`Aucune région ne porte le code ${region}.`);
+    if (departement && !index.departements.has(departement)) throw badRequest(`Aucun département ne porte le code ${departement}.`);
+    res.json({ query: q, results: index.search(query, { layers: layerList, region, departement, limit }) });
   });
   return router;
 }

@@ -3,10 +3,10 @@
 // current commune.
 import { Router, type Request } from 'express';
 import { sendCsv, sendGeojson } from '../export/send.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { notFound } from '../errors.ts';
 import { entanglementByLayer, UNKNOWN_PART_REASON } from '../analysis/entanglement.ts';
-import { toCsv } from '../export/csv.ts';
+import { toCsv } from '../../core/csv/write.ts';
 import { resolveLayer } from '../layers.ts';
 import { overlapsWith } from '../queries/analysis.ts';
 import { listLayers } from '../queries/layers.ts';

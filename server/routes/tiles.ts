@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { badRequest } from '../errors.ts';
 import { resolveLayer } from '../layers.ts';
 import { MAX_ZOOM, type EncodedTile, type TileStore } from '../tiles/store.ts';

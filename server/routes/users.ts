@@ -7,7 +7,7 @@ import { requireUser } from '../auth/index.ts';
 import { passwordProblem } from '../auth/password-policy.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { can, type SessionUser } from '../../contract/permissions.ts';
-import type { Db } from '../db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { HttpError, notFound } from '../errors.ts';
 import { createUser, emailTaken, endSessions, getUser, listUsers, setDisabled } from '../queries/users.ts';
 

@@ -5,9 +5,11 @@
 // when nothing matches exactly), layer words restrict or boost their layer, and the
 // ranking weighs how well the name matches against how many people live there, so
 // "evry" finds Évry-Courcouronnes (66,919 inhabitants) before Évry (Yonne, 402).
+// Every entry knows the départements and régions it lies in, so a search can be kept to
+// a planner's région without a query to the database.
 import type { ParsedQuery } from './query.ts';
 import { STOP_WORDS } from './query.ts';
-import { searchKey } from './normalize.ts';
+import { searchKey } from '../../core/search-key.ts';
 import { boundedDistance, typoBudget } from './typo.ts';
 
 export interface SearchEntry {
@@ -23,6 +25,10 @@ export interface SearchEntry {
   aliases: { name: string; kind: string }[];
   /** Former codes that lead here (mergers, communes déléguées, arrondissements). */
   formerCodes: string[];
+  /** Départements it lies in, wholly or partly (a région: all of its own). */
+  departements: string[];
+  /** Régions it lies in, wholly or partly (a région: itself). */
+  regions: string[];
 }
 
 export interface SearchHit {
@@ -39,6 +45,10 @@ export interface SearchHit {
 export interface SearchOptions {
   /** Only these layers (scheme types are given as { layer: 'scheme', type }). */
   layers?: { layer: string; type?: string }[] | null;
+  /** Only what lies (even partly) in this région (INSEE code). */
+  region?: string | null;
+  /** Only what lies (even partly) in this département (INSEE code). */
+  departement?: string | null;
   limit: number;
 }
 
@@ -66,9 +76,14 @@ export class SearchIndex {
   private readonly vocab: string[];
   private readonly postings = new Map<string, number[]>();
   private readonly byCode = new Map<string, { entry: number; former: boolean }[]>();
+  /** Every région and département some entry lies in: what a filter may name. */
+  readonly regions = new Set<string>();
+  readonly departements = new Set<string>();
 
   constructor(readonly entries: SearchEntry[]) {
     entries.forEach((e, i) => {
+      for (const r of e.regions) this.regions.add(r);
+      for (const d of e.departements) this.departements.add(d);
       this.addDoc(i, e.name, null);
       for (const a of e.aliases)
         if (searchKey(a.name) !== searchKey(e.name)) this.addDoc(i, a.name, `${ALIAS_KINDS[a.kind] ?? a.kind} ${a.name}`);
@@ -145,13 +160,20 @@ export class SearchIndex {
     return best;
   }
 
-  search(q: ParsedQuery, { layers = null, limit }: SearchOptions): SearchHit[] {
-    const allowed = (e: SearchEntry) => !layers || layers.some((l) => l.layer === e.layer && (!l.type || l.type === e.type));
+  search(q: ParsedQuery, { layers = null, region = null, departement = null, limit }: SearchOptions): SearchHit[] {
+    const inLayers = (e: SearchEntry) => !layers || layers.some((l) => l.layer === e.layer && (!l.type || l.type === e.type));
+    const inPlace = (e: SearchEntry) => (!region || e.regions.includes(region)) && (!departement || e.departements.includes(departement));
     const hinted = (e: SearchEntry) => q.hints.some((h) => h.layer === e.layer && (!h.type || h.type === e.type));
     const best = new Map<number, { score: number; via: string | null }>();
+    // matches in the layers asked, wherever they lie: typos are tried when the words match
+    // too little in the whole country, not merely in the région (else "lille" from Lyon
+    // would bring every "ville" and "lisle" instead of saying nothing matches there)
+    const matched = new Set<number>();
     const keep = (entry: number, score: number, via: string | null) => {
       const e = this.entries[entry]!;
-      if (!allowed(e)) return;
+      if (!inLayers(e)) return;
+      matched.add(entry);
+      if (!inPlace(e)) return;
       const prev = best.get(entry);
       if (!prev || prev.score < score) best.set(entry, { score, via });
     };
@@ -202,7 +224,7 @@ export class SearchIndex {
       }
     };
     run(false);
-    if (best.size < limit) run(true);
+    if (matched.size < limit) run(true);
     return this.ranked(best, limit);
   }
 

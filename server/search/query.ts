@@ -2,7 +2,7 @@
 // a prefix of a word, in any order), the words that name a layer ("cls", "communauté de
 // communes", "parc"…) as hints that restrict or boost that layer, and French stop words
 // that may be left out ("CC du Grand Figeac" finds "CC Grand-Figeac").
-import { asCode, searchKey } from './normalize.ts';
+import { asCode, searchKey } from '../../core/search-key.ts';
 
 export interface LayerHint {
   layer: string;

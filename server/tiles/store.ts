@@ -4,7 +4,7 @@
 // database, keeps the encoded tiles and answers from them. Each layer has a version:
 // invalidate(layer) after an edit, and neither its index nor any cached tile that
 // contains it is served again.
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 import { layerFeatures } from '../queries/tiles.ts';
 import { ByteLru } from './cache.ts';
 import { TileCutter, type CutterOptions } from './cutter.ts';

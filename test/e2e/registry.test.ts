@@ -196,6 +196,20 @@ describe('scheme registry in the browser', () => {
     const t = target!;
     expect(await schemeDrawnAt(page, t.point)).toBe(false);
 
+    // a whole EPCI is found with the common search box (same API and ranking as the header's), then withdrawn
+    const groupSearch = page.getByRole('combobox', { name: 'Ajouter un EPCI / PETR / PNR' });
+    await groupSearch.fill('grand figeac');
+    await page
+      .getByRole('option', { name: /Grand-Figeac/ })
+      .first()
+      .waitFor();
+    await groupSearch.press('Enter');
+    const group = page.locator('ul.changes li.added', { hasText: 'Grand-Figeac (EPCI)' });
+    await group.waitFor();
+    expect(await groupSearch.inputValue()).toBe('');
+    await group.getByRole('button', { name: 'retirer' }).click();
+    await group.waitFor({ state: 'detached' });
+
     await page.locator('[data-action="pick-communes"]').click();
     expect(await page.locator('[data-action="pick-communes"]').getAttribute('aria-pressed')).toBe('true');
     await canvas.click({ position: t.point });

@@ -1,6 +1,6 @@
 // Analyses on the real data, on every backend: compare, entanglement, gaps, load.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsvRecords } from '../../geodata/readers/csv.ts';
+import { parseCsvRecords } from '../../core/csv/read.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 
 describe.each(backends())('analyses on $name', (backend) => {

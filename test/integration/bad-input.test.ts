@@ -17,7 +17,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, createServer } from '../../server/app.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
-import { openDb, type Db } from '../../server/db/db.ts';
+import { openDb, type Db } from '../../core/db/db.ts';
 import { ERROR_LINES_PER_CLIENT, LOG_WINDOW_MS } from '../../server/request-log.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { TileStore } from '../../server/tiles/store.ts';

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataDirLockedError, LOCK_FILE, lockDataDir } from '../../server/db/data-dir-lock.ts';
-import { openDb } from '../../server/db/db.ts';
+import { DataDirLockedError, LOCK_FILE, lockDataDir } from '../../core/db/data-dir-lock.ts';
+import { openDb } from '../../core/db/db.ts';
 import { backends } from '../support/backends.ts';
 
 // node itself with the tsx loader: one process, whose PID is the one in the lock file

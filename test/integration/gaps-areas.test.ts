@@ -2,7 +2,7 @@
 // zoom) against the commune answers of the same areas, and what the gap exports say of
 // themselves: their file name (layer, zone, date) and their first lines. Every backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsvRecords } from '../../geodata/readers/csv.ts';
+import { parseCsvRecords } from '../../core/csv/read.ts';
 import { exportDate } from '../../contract/export-name.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 

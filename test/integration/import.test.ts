@@ -8,7 +8,7 @@ import { importReference } from '../../geodata/import.ts';
 import { buildReferenceDataset } from '../../geodata/reference.ts';
 import { REFERENCE_LAYERS, sourceFiles } from '../../geodata/sources.ts';
 import { writeDataset } from '../../geodata/write.ts';
-import type { Db } from '../../server/db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { backends, GEODATA_DIR, openBackend } from '../support/backends.ts';
 
 /** A fingerprint of everything the import writes. */

@@ -9,7 +9,7 @@ import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { createUser } from '../../server/queries/users.ts';
-import { materializeSchemes } from '../../server/registry/materialize.ts';
+import { materializeSchemes } from '../../core/registry/materialize.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 import { finishedJob } from '../support/jobs.ts';
 import { LARGE_PREFIX, largeRegistryCsv, removeLargeRegistry } from '../support/large-registry.ts';

@@ -13,7 +13,7 @@ import { DCAT_FILE, LICENCE, OPEN_DATA_FILES, openDataIndexSchema, type OpenData
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { exportOpenData } from '../../server/open-data/export.ts';
 import { createUser } from '../../server/queries/users.ts';
-import { materializeSchemes } from '../../server/registry/materialize.ts';
+import { materializeSchemes } from '../../core/registry/materialize.ts';
 import { BEARER_TYPES, SCHEME_TYPES, STATUSES, THEMES } from '../../contract/domain.ts';
 import { finishedJob } from '../support/jobs.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';

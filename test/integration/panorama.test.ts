@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { createUser } from '../../server/queries/users.ts';
-import { materializeSchemes } from '../../server/registry/materialize.ts';
+import { materializeSchemes } from '../../core/registry/materialize.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 
 const PASSWORD = 'correct horse battery staple';

@@ -19,9 +19,9 @@ import { EXAMPLE_DEPARTEMENTS, EXAMPLE_SIZES, ensureExampleLayers, loadAdjacency
 import { formatPerimeterReport, importPerimeters, type PerimeterImportOptions } from '../../geodata/perimeters/index.ts';
 import type { Scope } from '../../geodata/perimeters/scope.ts';
 import { replaceScope } from '../../geodata/perimeters/write.ts';
-import { parseCsvRecords } from '../../geodata/readers/csv.ts';
+import { parseCsvRecords } from '../../core/csv/read.ts';
 import { createApp } from '../../server/app.ts';
-import type { Db } from '../../server/db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { backends, openBackend, type Backend } from '../support/backends.ts';
 import { PRJ_LAMBERT93_ESRI, PRJ_UNKNOWN, zippedShapefile } from '../support/perimeters-shapefile.ts';
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDecoupage } from '../../geodata/decoupage.ts';
-import { parseCsv } from '../../geodata/readers/csv.ts';
+import { parseCsv } from '../../core/csv/read.ts';
 import { layerFeatures } from '../../server/queries/tiles.ts';
 import { LayerIndex } from '../../server/tiles/layer-index.ts';
 import { backends, GEODATA_DIR, startTestServer, type TestServer } from '../support/backends.ts';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { createUser } from '../../server/queries/users.ts';
-import { materializeSchemes } from '../../server/registry/materialize.ts';
+import { materializeSchemes } from '../../core/registry/materialize.ts';
 import { finishedJob } from '../support/jobs.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 

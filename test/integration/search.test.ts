@@ -1,6 +1,7 @@
 // Search as planners type it, on the real data and both databases: words in any order,
 // layer words ("cls", "cc", "agglo", "contrat local de santé"), other names of a commune,
-// typos, and a ranking where population outweighs a merely exact name.
+// typos, a ranking where population outweighs a merely exact name, and the région and
+// département filters of a planner's search, checked against the memberships in SQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDecoupage } from '../../geodata/decoupage.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
@@ -125,5 +126,71 @@ describe.each(backends())('search on $name', (backend) => {
     expect(ok[0].code).toBe('87097');
     const [row] = await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM atlas.commune');
     expect(row!.n).toBeGreaterThan(34_000);
+  });
+
+  /** The régions a hit lies in, read from the database (not from the index). */
+  const regionsOf = async (hit: { layer: string; code: string }): Promise<string[]> => {
+    const rows =
+      hit.layer === 'commune'
+        ? await server.db.query<{ region: string }>(`SELECT region FROM atlas.commune WHERE code = $1`, [hit.code])
+        : hit.layer === 'region'
+          ? [{ region: hit.code }]
+          : hit.layer === 'departement'
+            ? await server.db.query<{ region: string }>(`SELECT DISTINCT region FROM atlas.commune WHERE departement = $1`, [hit.code])
+            : await server.db.query<{ region: string }>(
+                `SELECT DISTINCT c.region FROM atlas.membership m JOIN atlas.commune c ON c.code = m.commune
+                 WHERE m.layer = $1 AND m.code = $2`,
+                [hit.layer, hit.code],
+              );
+    return rows.map((r) => r.region);
+  };
+
+  it('keeps a search to a région or a département', async () => {
+    const ara = await search('issoire', '&region=84');
+    expect(`${ara[0].layer}:${ara[0].code}`).toBe('commune:63178');
+    for (const hit of ara) expect(await regionsOf(hit), `${hit.layer}:${hit.code}`).toContain('84');
+    // Lille is in the Hauts-de-France: nothing of that région answers from Auvergne-Rhône-Alpes
+    expect((await search('lille')).some((r) => r.code === '59350')).toBe(true);
+    const fromAra = await search('lille', '&region=84&limit=50');
+    for (const hit of fromAra) expect(await regionsOf(hit), `${hit.layer}:${hit.code}`).toContain('84');
+    expect(fromAra.some((r) => r.code === '59350')).toBe(false);
+    // the same by département
+    const puy = await search('issoire', '&departement=63&limit=50');
+    expect(puy[0].code).toBe('63178');
+    expect(await search('issoire', '&departement=46')).toEqual([]);
+  });
+
+  it('finds a unit astride two régions from either', async () => {
+    // an EPCI, PETR, PNR, CPTS or scheme whose communes lie in Auvergne-Rhône-Alpes and elsewhere
+    const [astride] = await server.db.query<{ layer: string; code: string; name: string; other: string }>(
+      `SELECT p.layer, p.code, p.name, min(c.region) FILTER (WHERE c.region <> '84') AS other
+       FROM atlas.perimeter p JOIN atlas.membership m ON m.layer = p.layer AND m.code = p.code
+       JOIN atlas.commune c ON c.code = m.commune
+       WHERE p.layer IN ('epci', 'petr', 'pnr', 'cpts', 'scheme')
+       GROUP BY p.layer, p.code, p.name
+       HAVING bool_or(c.region = '84') AND bool_or(c.region <> '84')
+       ORDER BY p.layer, p.code LIMIT 1`,
+    );
+    expect(astride, 'a perimeter astride Auvergne-Rhône-Alpes and another région').toBeDefined();
+    const found = async (region: string) =>
+      (await search(astride!.name, `&region=${region}&limit=50`)).some((r) => r.layer === astride!.layer && r.code === astride!.code);
+    expect(await found('84')).toBe(true);
+    expect(await found(astride!.other)).toBe(true);
+    // and not from a région it does not touch
+    const [away] = await server.db.query<{ region: string }>(
+      `SELECT DISTINCT region FROM atlas.commune WHERE region NOT IN (
+         SELECT c.region FROM atlas.membership m JOIN atlas.commune c ON c.code = m.commune WHERE m.layer = $1 AND m.code = $2)
+       ORDER BY region LIMIT 1`,
+      [astride!.layer, astride!.code],
+    );
+    expect(await found(away!.region)).toBe(false);
+  });
+
+  it('refuses a région or a département it does not know, in French', async () => {
+    await problem('q=issoire&region=8', 400, /région.*code INSEE à deux chiffres/);
+    await problem('q=issoire&region=ARA', 400, /région.*code INSEE/);
+    await problem('q=issoire&region=99', 400, /Aucune région ne porte le code 99/);
+    await problem('q=issoire&departement=6', 400, /département.*code INSEE/);
+    await problem('q=issoire&departement=99', 400, /Aucun département ne porte le code 99/);
   });
 });

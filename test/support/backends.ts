@@ -6,7 +6,7 @@ import pino from 'pino';
 import { inject } from 'vitest';
 import { createServer, type AppDeps } from '../../server/app.ts';
 import { TileStore } from '../../server/tiles/store.ts';
-import { openDb, type Db } from '../../server/db/db.ts';
+import { openDb, type Db } from '../../core/db/db.ts';
 
 export interface Backend {
   name: 'pglite' | 'postgis';

@@ -1,7 +1,7 @@
 // Arranges the fictitious CPTS examples of the Lot for tests that replace them: units
 // another test imported there (and did not undo) go, and the examples come back. Test
 // files share one database, so a test that needs the examples must not depend on order.
-import type { Db } from '../../server/db/db.ts';
+import type { Db } from '../../core/db/db.ts';
 import { ensureExampleLayers } from '../../geodata/examples/index.ts';
 
 export async function restoreLotExamples(db: Db): Promise<void> {

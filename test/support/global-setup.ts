@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { importReference } from '../../geodata/import.ts';
-import { migrate } from '../../server/db/migrate.ts';
+import { migrate } from '../../core/db/migrate.ts';
 import { configuredBackends, GEODATA_DIR, openBackend } from './backends.ts';
 
 export default async function setup(project: TestProject) {

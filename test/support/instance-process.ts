@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createServer } from '../../server/app.ts';
-import { openDb } from '../../server/db/db.ts';
+import { openDb } from '../../core/db/db.ts';
 
 const db = await openDb({ databaseUrl: process.env.DATABASE_URL, dataDir: '' });
 const server = createServer({ db, logger: pino({ level: 'silent' }) }).listen(0, '127.0.0.1', () => {

@@ -2,7 +2,7 @@
 // schemes of M communes each, as the registry CSV an administrator would import. The
 // communes are spread over the whole of France (a stride through the sorted codes), the
 // worst case for tile indexes: every scheme spans the country. Names say *fictif*.
-import type { Queryable } from '../../server/db/db.ts';
+import type { Queryable } from '../../core/db/db.ts';
 
 export const LARGE_PREFIX = 'fictif-charge-';
 
@@ -40,7 +40,7 @@ export async function largeRegistryCsv(db: Queryable, schemes: number, communesE
 
 /** Removes the fictitious schemes (registry, history) and rewrites the atlas' scheme layer. */
 export async function removeLargeRegistry(db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> }) {
-  const { materializeSchemes } = await import('../../server/registry/materialize.ts');
+  const { materializeSchemes } = await import('../../core/registry/materialize.ts');
   await db.transaction(async (tx) => {
     await tx.query(`DELETE FROM registry.history WHERE scheme LIKE $1`, [`${LARGE_PREFIX}%`]);
     await tx.query(`DELETE FROM registry.scheme WHERE code LIKE $1`, [`${LARGE_PREFIX}%`]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv, parseCsvRecords } from '../../geodata/readers/csv.ts';
-import { csvCell, toCsv } from '../../server/export/csv.ts';
+import { parseCsv, parseCsvRecords } from '../../core/csv/read.ts';
+import { csvCell, toCsv } from '../../core/csv/write.ts';
 
 describe('parseCsv', () => {
   it('detects the separator and drops the byte-order mark', () => {

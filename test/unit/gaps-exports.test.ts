@@ -2,7 +2,7 @@
 // zoom), the names of analysis exports, and the header lines of an analysis CSV.
 import { describe, expect, it } from 'vitest';
 import { coverageGaps, gapsByArea, type ZoneCommune } from '../../server/analysis/gaps.ts';
-import { analysisCsv, FORMULA_START } from '../../server/export/csv.ts';
+import { analysisCsv, FORMULA_START } from '../../core/csv/write.ts';
 import { exportDate, exportFileName, fileSlug } from '../../contract/export-name.ts';
 
 type Row = ZoneCommune & { dep: string; epci: string | null };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asCode, searchKey } from '../../server/search/normalize.ts';
+import { asCode, searchKey } from '../../core/search-key.ts';
 
 describe('searchKey', () => {
   it('folds accents, case, hyphens and apostrophes', () => {

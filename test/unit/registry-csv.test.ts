@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SchemeRecord } from '../../server/queries/registry.ts';
+import type { SchemeRecord } from '../../core/queries/registry.ts';
 import { registryFromCsv, registryToCsv } from '../../server/registry/csv.ts';
 
 const scheme: SchemeRecord = {

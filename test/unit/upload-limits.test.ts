@@ -1,12 +1,12 @@
-// The bounds of the upload parsers (geodata/readers/limits.ts), each refused with a
+// The bounds of the upload parsers (core/limits.ts), each refused with a
 // French message naming the limit, and the pieces of the server's error handling that
 // need no database: the mapping of library errors to French 4xx, the JSON string check,
 // the ration of log lines.
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CsvError, parseCsv } from '../../geodata/readers/csv.ts';
-import { MAX_FEATURES, MAX_JSON_DEPTH, MAX_VERTICES, MAX_ZIP_ENTRIES } from '../../geodata/readers/limits.ts';
+import { CsvError, parseCsv } from '../../core/csv/read.ts';
+import { MAX_FEATURES, MAX_JSON_DEPTH, MAX_VERTICES, MAX_ZIP_ENTRIES } from '../../core/limits.ts';
 import { describeImportFailure, PerimeterImportError } from '../../geodata/perimeters/errors.ts';
 import { readGeojson, scanJson } from '../../geodata/perimeters/read-geojson.ts';
 import { readList } from '../../geodata/perimeters/read-list.ts';

@@ -94,13 +94,16 @@ export const api = {
   /** tilesUrl: base URL of static PMTiles archives (null: the live /tiles). */
   config: () => fetchJson(system.config),
   layers: () => fetchJson(territories.layers).then((r) => r.layers),
-  search: (q: string, signal?: AbortSignal, limit = 10) => fetchJson(search.search, { query: { q, limit }, signal }).then((r) => r.results),
+  /** Search by name or code, optionally only in some layers (scheme types accepted) or in one région. */
+  search: (q: string, where: { layers?: string[]; region?: string | null } = {}, signal?: AbortSignal, limit = 10) =>
+    fetchJson(search.search, {
+      query: { q, layers: where.layers?.join(','), region: where.region ?? undefined, limit },
+      signal,
+    }).then((r) => r.results),
   territory: (layer: string, code: string, signal?: AbortSignal) => fetchJson(territories.territory, { params: { layer, code }, signal }),
   communes: (layer: string, code: string, signal?: AbortSignal) =>
     fetchJson(territories.communes, { params: { layer, code }, signal }).then((r) => r.communes),
   schemes: () => fetchJson(schemeEndpoints.list).then((r) => r.schemes),
-  searchIn: (q: string, layers: string[], signal?: AbortSignal, limit = 10) =>
-    fetchJson(search.search, { query: { q, layers: layers.join(','), limit }, signal }).then((r) => r.results),
   compare: (perimeters: { layer: string; code: string }[], signal?: AbortSignal) =>
     fetchJson(analysis.compare, { query: { p: perimeters.map((p) => `${p.layer}:${p.code}`) }, signal }),
   entanglement: (layer: string, code: string, signal?: AbortSignal) =>

@@ -60,6 +60,11 @@ export function canImport(user: User | null): boolean {
   return can(user, 'import-perimeters');
 }
 
+/** The région a user's comparison search keeps to by default: a planner's (an ARS works on its région); others search all of France. */
+export function searchRegion(user: User | null): string | null {
+  return user?.role === 'planner' ? user.region : null;
+}
+
 export const session = {
   /** The current session; null for a visitor (GET /api/auth/session answers 200 either way). */
   async me(): Promise<Session | null> {

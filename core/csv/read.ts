@@ -1,9 +1,9 @@
 // A small RFC 4180 CSV reader: quoted fields with embedded separators, quotes and
 // newlines; ';' or ',' detected from the header line; byte-order mark dropped;
 // Latin-1 files detected when the bytes are not valid UTF-8. Rows, columns and field
-// length are bounded while reading (geodata/readers/limits.ts), and every refusal is a
+// length are bounded while reading (core/limits.ts), and every refusal is a
 // CsvError carrying the line where the problem starts.
-import { CSV_LIMITS, formatCount, type CsvLimits } from './limits.ts';
+import { CSV_LIMITS, formatCount, type CsvLimits } from '../limits.ts';
 
 export interface CsvTable {
   header: string[];

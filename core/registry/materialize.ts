@@ -2,11 +2,11 @@
 // perimeters of layer 'scheme'. This module seeds the registry from the reference CSV
 // the first time, and materialises registry schemes into an atlas schema: perimeter
 // rows, commune memberships, then derived geometry and statistics.
-import { derivePerimeters, type AtlasSchema } from '../../geodata/write.ts';
-import type { MembershipRow, SchemeRow } from '../../geodata/model.ts';
+import { derivePerimeters, type AtlasSchema } from '../perimeters/derive.ts';
+import type { MembershipRow, SchemeRow } from '../model.ts';
 import type { Queryable } from '../db/db.ts';
 import { addHistory, allSchemes } from '../queries/registry.ts';
-import { searchKey } from '../search/normalize.ts';
+import { searchKey } from '../search-key.ts';
 
 export async function seedRegistryIfEmpty(tx: Queryable, schemes: SchemeRow[], members: MembershipRow[]): Promise<boolean> {
   const [row] = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM registry.scheme');
