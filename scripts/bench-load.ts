@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { hashPassword } from '../server/auth/passwords.ts';
+import { heavyGeojson } from '../test/support/heavy-geojson.ts';
 import type { Db } from '../core/db/db.ts';
 import { createUser } from '../server/queries/users.ts';
 import { DEFAULT_BENCH_URL, prepareDb } from './bench/db-setup.ts';
@@ -51,28 +52,6 @@ const API_MIX = [
 ];
 
 const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
-
-/** About 49 MB: a grid of 1,000-vertex circles (5 km across) over metropolitan France. */
-function heavyGeojson(): string {
-  const features: string[] = [];
-  const VERTICES = 1000;
-  for (let i = 0; i < 50; i++) {
-    for (let j = 0; j < 46; j++) {
-      const [cx, cy] = [-4.4 + i * 0.25, 42.6 + j * 0.18];
-      const ring: string[] = [];
-      for (let k = 0; k < VERTICES; k++) {
-        const a = (2 * Math.PI * k) / VERTICES;
-        ring.push(`[${(cx + 0.035 * Math.cos(a)).toFixed(6)},${(cy + 0.025 * Math.sin(a)).toFixed(6)}]`);
-      }
-      ring.push(ring[0]!);
-      const code = `B${i}-${j}`;
-      features.push(
-        `{"type":"Feature","properties":{"code":"${code}","nom":"Cercle ${code}"},"geometry":{"type":"Polygon","coordinates":[[${ring.join(',')}]]}}`,
-      );
-    }
-  }
-  return `{"type":"FeatureCollection","features":[${features.join(',\n')}]}`;
-}
 
 async function removeBenchData(db: Db): Promise<void> {
   const layers = (await db.query<{ id: string }>(`SELECT id FROM atlas.layer WHERE name = $1`, [LAYER_NAME])).map((r) => r.id);
@@ -217,7 +196,7 @@ async function main() {
   if (!hasWrk()) throw new Error('wrk est nécessaire (paquet Debian wrk)');
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const file = path.join(WORK_DIR, 'banc.geojson');
-  fs.writeFileSync(file, heavyGeojson());
+  fs.writeFileSync(file, heavyGeojson({ columns: 50, rows: 46, vertices: 1000 }));
   const results: Record<string, Awaited<ReturnType<typeof bench>>> = {};
   const runs: [string, Record<string, string>, () => Promise<Db>][] = [];
   if (!args['no-pglite'])

@@ -4,7 +4,7 @@
 // communes, and statistics (communes, population and area counted by share).
 import type { Queryable } from '../db/db.ts';
 
-/** An uploaded contour (column x.geometry, GeoJSON) made valid, as a MultiPolygon in EPSG:4326. */
+/** An uploaded contour (column x.geometry: GeoJSON as jsonb or as text) made valid, as a MultiPolygon in EPSG:4326. */
 export const CONTOUR = `CASE WHEN x.geometry IS NULL THEN NULL ELSE
   ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(x.geometry::text), 4326))), 3)) END`;
 

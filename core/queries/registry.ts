@@ -33,7 +33,8 @@ export interface Provenance {
   date?: string | null;
 }
 
-const RECORD = `s.code, s.type, s.name, s.bearer_type AS "bearerType", s.bearer_name AS "bearerName",
+/** The select list of a SchemeRecord over registry.scheme s. */
+export const SCHEME_RECORD = `s.code, s.type, s.name, s.bearer_type AS "bearerType", s.bearer_name AS "bearerName",
   s.perimeter_ref AS "perimeterRef", s.signature_date AS "signatureDate", s.generation, s.status, s.end_date AS "endDate",
   s.coordination_fte AS "coordinationFte", s.themes, s.signatories, s.region, s.source,
   s.source_kind AS "sourceKind", to_char(s.source_date, 'YYYY-MM-DD') AS "sourceDate", s.remark, s.version,
@@ -41,14 +42,15 @@ const RECORD = `s.code, s.type, s.name, s.bearer_type AS "bearerType", s.bearer_
             FROM registry.scheme_commune sc WHERE sc.scheme = s.code), '[]'::json) AS communes`;
 
 export async function getScheme(db: Queryable, code: string, forUpdate = false): Promise<SchemeRecord | null> {
-  const [row] = await db.query<SchemeRecord>(`SELECT ${RECORD} FROM registry.scheme s WHERE s.code = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [
-    code,
-  ]);
+  const [row] = await db.query<SchemeRecord>(
+    `SELECT ${SCHEME_RECORD} FROM registry.scheme s WHERE s.code = $1 ${forUpdate ? 'FOR UPDATE' : ''}`,
+    [code],
+  );
   return row ?? null;
 }
 
 export async function allSchemes(db: Queryable): Promise<SchemeRecord[]> {
-  return db.query<SchemeRecord>(`SELECT ${RECORD} FROM registry.scheme s ORDER BY s.code`);
+  return db.query<SchemeRecord>(`SELECT ${SCHEME_RECORD} FROM registry.scheme s ORDER BY s.code`);
 }
 
 export interface ResolvedPerimeter {

@@ -1,6 +1,7 @@
 // Import of user perimeters (CPTS, psychiatric sectors, any zoning) from a CSV list of
-// communes, a GeoJSON or a zipped shapefile: size check, reading, planning against the
-// COG held in the database, for contours the costly geometry work staged in short
+// communes, a GeoJSON or a zipped shapefile: size check, reading and planning against the
+// COG held in the database in the parse worker (read-file.ts, server/parse/: seconds of
+// parsing stay off the thread that answers requests), for contours the costly geometry work staged in short
 // statements (stage.ts: on the embedded database other requests run between them), then
 // one short transaction that replaces the layer's units within
 // the import's scope (a département, a région or the country) and records the import as
@@ -10,16 +11,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db, Queryable } from '../../core/db/db.ts';
-import { buildCogIndex, rekey, type CogIndex, type Passage } from '../cog.ts';
 import { MAX_FILE_BYTES } from '../../core/limits.ts';
+import { ParseRefused, parsePool } from '../../server/parse/pool.ts';
 import { describeImportFailure, PerimeterImportError } from './errors.ts';
 import { resolvePerimeterLayer } from './layers.ts';
-import { planList, planPolygons, summariseMemberships, type Plan } from './plan.ts';
-import { readGeojson } from './read-geojson.ts';
-import { listFromTable, readListTable } from './read-list.ts';
-import { readShapefileZip } from './read-shapefile.ts';
+import { checkRegion, summariseMemberships } from './plan.ts';
+import { cogContext, type CogRows } from './read-file.ts';
 import { emptyImportReport, type PerimeterImportReport } from './report.ts';
-import type { CommuneInfo, PerimeterInput } from './types.ts';
+import type { CommuneInfo } from './types.ts';
 import { describeScope, type Scope } from './scope.ts';
 import { stagePolygons, unstage, type Staged, type StageProgress } from './stage.ts';
 import { closeVersion, openVersion, snapshotUnits, type VersionAuthor } from './versions.ts';
@@ -54,46 +53,11 @@ export interface PerimeterImportOptions {
   progress?: StageProgress | undefined;
 }
 
-export type FileFormat = 'csv' | 'geojson' | 'shapefile';
-
-export function detectFormat(file: string, head: Uint8Array): FileFormat {
-  const lower = file.toLowerCase();
-  if (lower.endsWith('.zip')) return 'shapefile';
-  if (/\.(geo)?json(\.gz)?$/.test(lower)) return 'geojson';
-  if (/\.(csv|txt)$/.test(lower)) return 'csv';
-  if (lower.endsWith('.shp') || lower.endsWith('.dbf')) {
-    throw new PerimeterImportError("Un shapefile s'importe zippé : mettez le .shp, le .shx, le .dbf et le .prj dans une archive .zip.");
-  }
-  if (/\.(xlsx?|ods)$/.test(lower))
-    throw new PerimeterImportError('Classeur tableur : enregistrez la feuille au format CSV (séparateur ; ou ,).');
-  if (head[0] === 0x50 && head[1] === 0x4b) return 'shapefile';
-  const text = new TextDecoder('latin1')
-    .decode(head)
-    .replace(/^\uFEFF|^ï»¿/, '')
-    .trimStart();
-  if (text.startsWith('{') || (head[0] === 0x1f && head[1] === 0x8b)) return 'geojson';
-  return 'csv';
-}
-
-/** The COG as the database holds it (current communes and every code leading to one), so re-keying works offline. */
-export async function loadCogContext(db: Queryable): Promise<{ cog: CogIndex; communes: Map<string, CommuneInfo> }> {
-  const communes = await db.query<{ code: string; name: string; region: string; departement: string }>(
-    `SELECT code, name, region, departement FROM atlas.commune ORDER BY code`,
-  );
-  const aliases = await db.query<{ old_code: string; code: string }>(
-    `SELECT old_code, code FROM atlas.commune_alias ORDER BY old_code, code`,
-  );
-  // A commune nouvelle keeps the code of one of its former communes: it counts among them.
-  const passages: Passage[] = [
-    ...communes.map((c) => ({ from: c.code, to: c.code })),
-    ...aliases.map((a) => ({ from: a.old_code, to: a.code })),
-  ];
+/** The COG as the database holds it (current communes and every code leading to one), as rows that cross threads. */
+async function loadCogRows(db: Queryable): Promise<CogRows> {
   return {
-    cog: buildCogIndex(
-      communes.map((c) => c.code),
-      passages,
-    ),
-    communes: new Map(communes.map((c) => [c.code, { name: c.name, region: c.region, departement: c.departement }])),
+    communes: await db.query<CogRows['communes'][number]>(`SELECT code, name, region, departement FROM atlas.commune ORDER BY code`),
+    aliases: await db.query<CogRows['aliases'][number]>(`SELECT old_code, code FROM atlas.commune_alias ORDER BY old_code, code`),
   };
 }
 
@@ -117,27 +81,22 @@ function checkFile(file: string, maxBytes: number): number {
   return maxBytes;
 }
 
-/** Reads the file; the COG (slow to load on the embedded database) is loaded only once the file passed its checks, so a bad file is refused at once. */
-async function readInput(
-  file: string,
-  options: PerimeterImportOptions,
-  maxBytes: number,
-  loadCog: () => Promise<CogIndex>,
-): Promise<{ format: FileFormat; input: PerimeterInput }> {
-  const bytes = fs.readFileSync(file);
-  const format = detectFormat(file, bytes.subarray(0, 64));
-  const fields = { codeField: options.codeField, nameField: options.nameField };
-  if (format === 'csv') {
-    const table = readListTable(bytes);
-    const cog = await loadCog();
-    const isCommuneCode = (v: string) => rekey(cog, v).status !== 'unknown';
-    return { format, input: listFromTable(table, { ...fields, communeField: options.communeField, isCommuneCode }) };
+/** Reads and plans the file in the parse worker; a refusal there (memory, time) is the file's problem, in French. */
+async function readInput(db: Queryable, options: PerimeterImportOptions, maxBytes: number, region: string | undefined) {
+  const task = {
+    file: options.file,
+    maxBytes,
+    codeField: options.codeField,
+    nameField: options.nameField,
+    communeField: options.communeField,
+    region,
+  };
+  try {
+    return await parsePool.run({ kind: 'perimeter-file', options: task }, () => loadCogRows(db));
+  } catch (err) {
+    if (err instanceof ParseRefused) throw new PerimeterImportError(err.message);
+    throw err;
   }
-  const input =
-    format === 'geojson'
-      ? readGeojson(bytes, { ...fields, maxBytes: maxBytes * 8 })
-      : readShapefileZip(bytes, { ...fields, maxBytes: maxBytes * 8 });
-  return { format, input };
 }
 
 class DryRunRollback extends Error {
@@ -155,28 +114,15 @@ export async function importPerimeters(db: Db, options: PerimeterImportOptions):
     const size = checkFile(options.file, options.maxBytes ?? MAX_FILE_BYTES);
     const scope = await describeScope(db, options.scope);
     report.scope = { kind: scope.kind, code: scope.code, label: scope.label };
-    let cogContext: Awaited<ReturnType<typeof loadCogContext>> | undefined;
-    const loadCog = async () => (cogContext ??= await loadCogContext(db));
-    const { format, input } = await readInput(options.file, options, size, async () => (await loadCog()).cog);
-    // member communes outside the scope's région are reported
-    const ctx = { ...(await loadCog()), region: scope.region ?? undefined };
+    const { format, source, plan, geometries } = await readInput(db, options, size, scope.region ?? undefined);
+    // member communes outside the scope's région are reported (lists: by the worker)
+    const ctx = { communes: new Map<string, CommuneInfo>(), region: scope.region ?? undefined };
+    if (plan.kind === 'polygons') {
+      ctx.communes = cogContext(await loadCogRows(db)).communes;
+      checkRegion(ctx);
+    }
     report.format = format;
-    report.source =
-      input.format === 'csv'
-        ? {
-            encodage: input.encoding === 'latin1' ? 'Latin-1' : 'UTF-8',
-            séparateur: `« ${input.separator} »`,
-            'colonne code': input.columns.code,
-            'colonne nom': input.columns.name,
-            'colonne commune': input.columns.commune,
-          }
-        : {
-            projection: input.projection,
-            ...(input.encoding ? { 'encodage attributs': input.encoding } : {}),
-            'attribut code': input.fields.code,
-            'attribut nom': input.fields.name,
-          };
-    const plan: Plan = input.format === 'csv' ? planList(input, ctx) : planPolygons(input, ctx);
+    report.source = source;
     Object.assign(report, plan.report, { warnings: [...warnings, ...plan.report.warnings] });
     if (plan.perimeters.length === 0) throw new PerimeterImportError("Aucun périmètre n'a de commune reconnue : rien à importer.");
 
@@ -194,11 +140,16 @@ export async function importPerimeters(db: Db, options: PerimeterImportOptions):
     const author = options.author ?? { id: null, name: 'ligne de commande' };
     // each unit says where it comes from: the layer may mix several sources
     const provenance = { fichier: report.file, date: today, par: author.name, millesime: meta.vintage, licence: meta.licence };
-    const stamped = { ...plan, perimeters: plan.perimeters.map((p) => ({ ...p, attrs: { ...p.attrs, import: provenance } })) };
+    // the contours are staged (polygons): the transaction reads them there, not from the plan
+    const stamped = {
+      ...plan,
+      features: [],
+      perimeters: plan.perimeters.map(({ geometry: _g, ...p }) => ({ ...p, attrs: { ...p.attrs, import: provenance } })),
+    };
     let result: Awaited<ReturnType<typeof replaceScope>>;
     let staged: Staged | undefined;
     try {
-      if (plan.kind === 'polygons') staged = await stagePolygons(db, plan, options.progress ?? (() => {}));
+      if (plan.kind === 'polygons') staged = await stagePolygons(db, plan, geometries, options.progress ?? (() => {}));
       options.progress?.('écriture des périmètres');
       result = await db.transaction(async (tx) => {
         const version = await openVersion(tx, layer.id, scope, report.file, author);

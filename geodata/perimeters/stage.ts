@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../core/db/db.ts';
 import { CONTOUR, polygonShareSelect } from '../../core/perimeters/derive.ts';
-import type { Plan } from './plan.ts';
+import { geometryText, type WirePlan } from './read-file.ts';
 
 /** Contours made valid per statement: a few large ones at most. */
 const CONTOURS_PER_STATEMENT = 20;
@@ -25,12 +25,12 @@ export interface Staged {
 
 const SQL = {
   invalid: `SELECT s.code, s.idx AS feature, (ST_IsValidDetail(s.g)).reason AS reason
-    FROM (SELECT x.code, x.idx, ST_SetSRID(ST_GeomFromGeoJSON(x.geometry::text), 4326) AS g
-          FROM jsonb_to_recordset($1::jsonb) AS x(code text, idx int, geometry jsonb)) s
+    FROM (SELECT x.code, x.idx, ST_SetSRID(ST_GeomFromGeoJSON(x.geometry), 4326) AS g
+          FROM jsonb_to_recordset($1::jsonb) AS x(code text, idx int, geometry text)) s
     WHERE NOT (ST_IsValidDetail(s.g)).valid
     ORDER BY s.idx`,
   contour: `INSERT INTO public.import_stage_perimeter (key, code, geom)
-    SELECT $1, x.code, ${CONTOUR} FROM jsonb_to_recordset($2::jsonb) AS x(code text, geometry jsonb)`,
+    SELECT $1, x.code, ${CONTOUR} FROM jsonb_to_recordset($2::jsonb) AS x(code text, geometry text)`,
   // départements whose communes' boxes meet a contour's box: cheap, on the spatial index
   departements: `SELECT DISTINCT c.departement FROM atlas.commune c
     JOIN public.import_stage_perimeter s ON s.key = $1 AND s.geom && c.geom ORDER BY c.departement`,
@@ -47,8 +47,14 @@ const SQL = {
     RETURNING key`,
 };
 
-/** Stages the contours of a polygon plan and their communes; returns the key write.ts reads them by. */
-export async function stagePolygons(db: Queryable, plan: Pick<Plan, 'perimeters' | 'features'>, progress: StageProgress): Promise<Staged> {
+/** Stages the contours of a polygon plan (GeoJSON text) and their communes; returns the key write.ts reads them by. */
+export async function stagePolygons(
+  db: Queryable,
+  plan: Pick<WirePlan, 'perimeters' | 'features'>,
+  geometries: Uint8Array,
+  progress: StageProgress,
+): Promise<Staged> {
+  const text = (ref: Parameters<typeof geometryText>[1]) => geometryText(geometries, ref);
   const key = randomUUID();
   const invalid: Staged['invalid'] = [];
   try {
@@ -56,7 +62,7 @@ export async function stagePolygons(db: Queryable, plan: Pick<Plan, 'perimeters'
     for (let i = 0; i < plan.features.length; i += CONTOURS_PER_STATEMENT) {
       const slice = plan.features.slice(i, i + CONTOURS_PER_STATEMENT);
       const rows = await db.query<{ code: string; feature: number; reason: string }>(SQL.invalid, [
-        JSON.stringify(slice.map((f) => ({ code: f.code, idx: f.index, geometry: f.geometry }))),
+        JSON.stringify(slice.map((f) => ({ code: f.code, idx: f.index, geometry: text(f.geometry) }))),
       ]);
       invalid.push(...rows.map((r) => ({ perimeter: r.code, feature: r.feature, reason: r.reason })));
       progress('contrôle des géométries', i + slice.length, plan.features.length);
@@ -65,7 +71,7 @@ export async function stagePolygons(db: Queryable, plan: Pick<Plan, 'perimeters'
     progress('contours rendus valides', 0, contoured.length);
     for (let i = 0; i < contoured.length; i += CONTOURS_PER_STATEMENT) {
       const slice = contoured.slice(i, i + CONTOURS_PER_STATEMENT);
-      await db.query(SQL.contour, [key, JSON.stringify(slice.map((p) => ({ code: p.code, geometry: p.geometry })))]);
+      await db.query(SQL.contour, [key, JSON.stringify(slice.map((p) => ({ code: p.code, geometry: text(p.geometry!) })))]);
       progress('contours rendus valides', i + slice.length, contoured.length);
     }
     const departements = (await db.query<{ departement: string }>(SQL.departements, [key])).map((r) => r.departement);

@@ -1,13 +1,16 @@
 // What a crashed process leaves behind, cleaned when a server starts: import jobs still
 // 'running' that nobody runs any more (their scope would stay locked), the rows an import
-// staged before its transaction (geodata/perimeters/stage.ts) and the upload folders of processes that no longer exist. Upload folders carry their process id in
-// their name, so a start never removes the folder of an import another live process runs.
+// staged before its transaction (geodata/perimeters/stage.ts, queries/registry-stage.ts)
+// and the upload folders of processes that no longer exist. Upload folders carry their
+// process id in their name, so a start never removes the folder of an import another
+// live process runs.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { removeStaleStages } from '../../geodata/perimeters/stage.ts';
 import type { Db } from '../../core/db/db.ts';
 import { failAbandonedJobs } from '../queries/jobs.ts';
+import { removeStaleSchemeStages } from '../queries/registry-stage.ts';
 import { INTERRUPTED, STALE_SECONDS } from './runner.ts';
 
 const UPLOAD_PREFIX = 'millefeuille-upload-';
@@ -50,6 +53,9 @@ const STALE_STAGE_SECONDS = 24 * 3600;
 export async function cleanupAfterCrash(db: Db, tmp = os.tmpdir()): Promise<{ jobs: string[]; stages: string[]; uploads: string[] }> {
   const pglite = db.kind === 'pglite';
   const jobs = await failAbandonedJobs(db, pglite ? 0 : STALE_SECONDS, INTERRUPTED);
-  const stages = await removeStaleStages(db, pglite ? 0 : STALE_STAGE_SECONDS);
+  const stages = [
+    ...(await removeStaleStages(db, pglite ? 0 : STALE_STAGE_SECONDS)),
+    ...(await removeStaleSchemeStages(db, pglite ? 0 : STALE_STAGE_SECONDS)),
+  ];
   return { jobs, stages, uploads: removeOrphanUploads(tmp) };
 }

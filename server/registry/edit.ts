@@ -1,6 +1,10 @@
 // Registry edits: each one validated, authorised, written with its history and
 // re-materialised into the atlas inside a single transaction — nothing half-saved —
-// then the scheme tiles are invalidated so the map never shows stale perimeters.
+// then the scheme tiles are invalidated so the map never shows stale perimeters. A
+// registry import stages its costly part (each scheme's contour) before its transaction,
+// which then only copies staged rows (queries/registry-stage.ts): on the embedded
+// database, other requests wait for that short transaction only.
+import { randomUUID } from 'node:crypto';
 import { can, canPlacePerimeter, statusAction, type Action, type SessionUser } from '../../contract/permissions.ts';
 import type { Db, Queryable } from '../../core/db/db.ts';
 import { communeRegions, majorityRegion } from '../queries/commune-regions.ts';
@@ -16,13 +20,13 @@ import {
   upsertReferent,
   deleteReferent,
   referentForHistory,
-  setProvenance,
   setSchemeRegion,
   type Provenance,
   type SchemeFields,
   type SchemeRecord,
 } from '../../core/queries/registry.ts';
 import { materializeSchemes, updateSchemeRegions } from '../../core/registry/materialize.ts';
+import { SCHEMES_PER_STATEMENT, stagedScheme, stageSchemes, unstageSchemes, writeStagedSchemes } from '../queries/registry-stage.ts';
 import type { PerimeterInput } from '../../contract/schemes.ts';
 import { importedSchemeSchema, slugify } from './schema.ts';
 import type { RegistryCsvRow } from './csv.ts';
@@ -214,41 +218,27 @@ export function registryEditor({ db, onSchemesChanged }: RegistryDeps) {
         if (resolved.unknown.length) errors.push(`ligne ${line} : codes communes inconnus ${resolved.unknown.join(', ')}`);
       }
       if (errors.length) throw new HttpError(422, `Import refusé, rien n’a été modifié : ${errors.join(' ; ')}`, { errors });
-      return commit(async (tx) => {
-        await checkScope?.(tx);
-        let created = 0;
-        let updated = 0;
-        for (const [i, { record }] of rows.entries()) {
-          progress('écriture des démarches', i, rows.length);
-          const { communes, ...fields } = record;
-          const before = await getScheme(tx, record.code, true);
-          if (before) {
-            await updateScheme(tx, fields, before.version);
-            updated++;
-          } else {
-            await insertScheme(tx, fields);
-            created++;
-          }
-          await replaceCommunes(tx, record.code, communes);
-          await setProvenance(tx, record.code, fields.source ?? `Import du registre par ${user.name}`, { kind: 'import' });
-          const after = await getScheme(tx, record.code);
-          await addHistory(tx, {
-            scheme: record.code,
-            version: after!.version,
-            ...who(user),
-            action: 'import',
-            before: snapshot(before),
-            after,
-          });
+      // the costly part — each scheme's contour and statistics — is staged before the
+      // transaction, a few schemes per statement; the transaction only copies the staged rows
+      const key = randomUUID();
+      try {
+        for (let i = 0; i < rows.length; i += SCHEMES_PER_STATEMENT) {
+          progress('contours et statistiques', i, rows.length);
+          await stageSchemes(
+            db,
+            key,
+            rows.slice(i, i + SCHEMES_PER_STATEMENT).map((row, k) => stagedScheme(row, i + k)),
+          );
         }
-        progress('contours et statistiques', rows.length, rows.length);
-        await materializeSchemes(
-          tx,
-          'atlas',
-          rows.map((r) => r.record.code),
-        );
-        return { created, updated };
-      });
+        progress('écriture des démarches', rows.length, rows.length);
+        return await commit(async (tx) => {
+          await checkScope?.(tx);
+          return writeStagedSchemes(tx, key, { id: user.id, email: user.email, defaultSource: `Import du registre par ${user.name}` });
+        });
+      } finally {
+        // rows left behind (the database failed meanwhile) are removed at the next start
+        await unstageSchemes(db, key).catch(() => undefined);
+      }
     },
 
     async setReferent(user: SessionUser, code: string, commune: string, referent: Parameters<typeof upsertReferent>[3] | null) {

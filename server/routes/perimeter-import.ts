@@ -63,7 +63,8 @@ export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) =>
     const remove = () => fs.rmSync(dir, { recursive: true, force: true });
     let job;
     try {
-      fs.writeFileSync(file, req.body);
+      // written without holding up other requests (up to 50 MB)
+      await fs.promises.writeFile(file, req.body);
       // a dry run writes nothing: it does not hold the layer
       const jobScope = q.dryRun ? null : `perimeters:${layer.id}:${scopeText}`;
       job = await jobs.submit(

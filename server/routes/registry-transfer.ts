@@ -1,8 +1,9 @@
 // The whole registry as CSV: GET /api/registry/export.csv (no personal data in it) and
 // POST /api/registry/import (administrators for the country, planners for their région
-// only; text/csv body; all or nothing). The file is parsed, bounded and its scope checked
-// here (422/413/403 at once); the import itself runs as a job (202 + Location:
-// /api/jobs/:id, see contract/jobs.ts), one registry import at a time.
+// only; text/csv body; all or nothing). The file is parsed and bounded in the parse worker
+// (server/parse/: a 20 MB CSV is not read on the thread that answers requests) and its
+// scope checked here (422/413/403 at once); the import itself runs as a job (202 +
+// Location: /api/jobs/:id, see contract/jobs.ts), one registry import at a time.
 import express, { Router } from 'express';
 import { requireUser } from '../auth/index.ts';
 import { can } from '../../contract/permissions.ts';
@@ -10,10 +11,10 @@ import { sendCsv } from '../export/send.ts';
 import type { Db, Queryable } from '../../core/db/db.ts';
 import { HttpError } from '../errors.ts';
 import { allSchemes } from '../../core/queries/registry.ts';
-import { registryFromCsv, registryToCsv } from '../registry/csv.ts';
+import { parsePool, refusalAsHttp } from '../parse/pool.ts';
+import { registryToCsv } from '../registry/csv.ts';
 import type { RegistryEditor } from '../registry/edit.ts';
 import { assertSchemesInRegion } from '../registry/bulk-import.ts';
-import { checkRegistrySize } from '../registry/limits.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import { toJob } from './jobs.ts';
 
@@ -35,10 +36,12 @@ export function registryTransferRoutes(db: Db, editor: RegistryEditor, jobs: Job
       if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
         throw new HttpError(400, 'Envoyez le fichier CSV du registre dans le corps de la requête (Content-Type: text/csv).');
       }
-      const { rows, errors } = registryFromCsv(new Uint8Array(req.body));
+      // the size limits (413) are checked in the worker, before the rows cross back
+      const { rows, errors } = await parsePool.run({ kind: 'registry-csv', bytes: new Uint8Array(req.body) }).catch((err: unknown) => {
+        throw refusalAsHttp(err);
+      });
       if (errors.length) throw new HttpError(422, `Import refusé, rien n’a été modifié : ${errors.join(' ; ')}`, { errors });
       if (!rows.length) throw new HttpError(422, 'Le fichier ne contient aucune démarche.');
-      checkRegistrySize(rows.map((r) => r.record.communes.length));
       const scope = (tx: Queryable) =>
         assertSchemesInRegion(
           tx,

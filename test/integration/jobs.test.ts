@@ -92,6 +92,13 @@ describe.each(backends())('import jobs on $name', (backend) => {
       `INSERT INTO public.import_stage_membership (key, code, commune, share, created_at) VALUES
          ('test-stage-old', 'A', '46042', 1, now() - interval '2 days'), ('test-stage-new', 'B', '46042', 1, now())`,
     );
+    // and the schemes a registry import staged
+    await server.db.query(`DELETE FROM public.import_stage_scheme WHERE key LIKE 'test-stage-%'`);
+    await server.db.query(
+      `INSERT INTO public.import_stage_scheme (key, ord, code, record, communes, search_key, created_at) VALUES
+         ('test-stage-scheme-old', 0, 'A', '{}', '[]', 'a', now() - interval '2 days'),
+         ('test-stage-scheme-new', 0, 'B', '{}', '[]', 'b', now())`,
+    );
     await server.db.query(
       `INSERT INTO public.import_job (id, kind, scope, step, heartbeat_at) VALUES
          ('test-stale', 'registry', 'test:stale', 'écriture', now() - interval '1 hour'),
@@ -124,14 +131,21 @@ describe.each(backends())('import jobs on $name', (backend) => {
       });
       expect(rows.find((r) => r.id === 'test-live')!.status).toBe(backend.name === 'pglite' ? 'failed' : 'running');
       // likewise the staged rows: all of them on the embedded database, a day old on PostgreSQL
-      const removed = backend.name === 'pglite' ? ['test-stage-new', 'test-stage-old'] : ['test-stage-old'];
+      const removed =
+        backend.name === 'pglite'
+          ? ['test-stage-new', 'test-stage-old', 'test-stage-scheme-new', 'test-stage-scheme-old']
+          : ['test-stage-old', 'test-stage-scheme-old'];
       expect(stages.filter((k) => k.startsWith('test-stage-')).sort()).toEqual(removed);
       const left = await server.db.query<{ key: string }>(
         `SELECT key FROM public.import_stage_perimeter WHERE key LIKE 'test-stage-%'
-         UNION ALL SELECT key FROM public.import_stage_membership WHERE key LIKE 'test-stage-%' ORDER BY key`,
+         UNION ALL SELECT key FROM public.import_stage_membership WHERE key LIKE 'test-stage-%'
+         UNION ALL SELECT key FROM public.import_stage_scheme WHERE key LIKE 'test-stage-%' ORDER BY key`,
       );
-      expect(left.map((r) => r.key)).toEqual(backend.name === 'pglite' ? [] : ['test-stage-new', 'test-stage-new']);
+      expect(left.map((r) => r.key)).toEqual(
+        backend.name === 'pglite' ? [] : ['test-stage-new', 'test-stage-new', 'test-stage-scheme-new'],
+      );
     } finally {
+      await server.db.query(`DELETE FROM public.import_stage_scheme WHERE key LIKE 'test-stage-%'`);
       await server.db.query(`DELETE FROM public.import_stage_membership WHERE key LIKE 'test-stage-%'`);
       await server.db.query(`DELETE FROM public.import_stage_perimeter WHERE key LIKE 'test-stage-%'`);
       fs.rmSync(tmp, { recursive: true, force: true });

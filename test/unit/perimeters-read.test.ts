@@ -2,7 +2,7 @@
 // GeoJSON coordinate systems and geometry checks, layer ids and perimeter codes.
 import { describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
-import { detectFormat } from '../../geodata/perimeters/index.ts';
+import { detectFormat } from '../../geodata/perimeters/read-file.ts';
 import { PerimeterImportError } from '../../geodata/perimeters/errors.ts';
 import { codeFromName, detectListColumns, normalisePerimeterCode } from '../../geodata/perimeters/fields.ts';
 import { otherLayerId, resolvePerimeterLayer } from '../../geodata/perimeters/layers.ts';
