@@ -11,8 +11,8 @@ import { openDb, type Db } from '../core/db/db.ts';
 import { migrate } from '../core/db/migrate.ts';
 import { ensureExampleLayers, formatExampleReport } from './examples/index.ts';
 import { formatReport, importReference } from './import.ts';
-import { formatPerimeterReport, importPerimeters, LAYER_CHOICES, parseScope, PerimeterImportError } from './perimeters/index.ts';
-import { listVersions, undoVersion } from './perimeters/versions.ts';
+import { formatPerimeterReport, importPerimeters, LAYER_CHOICES, parseScope, PerimeterImportError } from '../core/perimeters/index.ts';
+import { listVersions, undoVersion } from '../core/perimeters/versions.ts';
 
 const USAGE = `Usage :
   npm run import                                   import des données de référence

@@ -1,7 +1,7 @@
 // Builds the whole reference dataset in memory from GEODATA_DIR and the COG package:
 // each loader turns one source into rows; nothing here touches the database.
 import fs from 'node:fs';
-import { buildCogIndex, type Passage } from './cog.ts';
+import { buildCogIndex, type Passage } from '../core/cog.ts';
 import { loadDecoupage } from './decoupage.ts';
 import { administrativeLayers, communeAliases, loadCommunes } from './loaders/communes.ts';
 import { loadCptsPaca } from './loaders/cpts.ts';

@@ -20,9 +20,9 @@
 // the examples never come back over real data.
 import type { Db, Queryable } from '../../core/db/db.ts';
 import { derivePerimeters } from '../../core/perimeters/derive.ts';
-import { HEALTH_LAYERS } from '../perimeters/layers.ts';
-import { withinScopeSql } from '../perimeters/scope.ts';
-import { replaceScope, type LayerRowMeta, type WritePlan } from '../perimeters/write.ts';
+import { HEALTH_LAYERS } from '../../core/perimeters/layers.ts';
+import { withinScopeSql } from '../../core/perimeters/scope.ts';
+import { replaceScope, type LayerRowMeta, type WritePlan } from '../../core/perimeters/write.ts';
 import { partition, groupAdjacency, type Group, type Sizes, type Unit } from './partition.ts';
 
 export const EXAMPLE_DEPARTEMENTS = ['46', '63', '59'] as const;

@@ -2,7 +2,7 @@
 // administrative layers made of them: départements, régions, arrondissements.
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { Decoupage } from '../decoupage.ts';
-import type { Passage } from '../cog.ts';
+import type { Passage } from '../../core/cog.ts';
 import type { AliasRow, CommuneRow, LayerReport, MembershipRow, PerimeterRow } from '../../core/model.ts';
 
 export function loadCommunes(

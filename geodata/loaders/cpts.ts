@@ -7,11 +7,11 @@
 //     = oui`, e.g. Nice ×3, Toulon ×2): a member of each with share NULL (a part of unknown
 //     size, as atlas.membership defines it), listed in the perimeter's attrs so the sheet
 //     says the split is unknown.
-import { rekey, type CogIndex } from '../cog.ts';
+import { rekey, type CogIndex } from '../../core/cog.ts';
 import type { Decoupage } from '../decoupage.ts';
 import type { LayerReport, MembershipRow, PerimeterRow } from '../../core/model.ts';
 import type { CsvTable } from '../../core/csv/read.ts';
-import { codeFromName } from '../perimeters/fields.ts';
+import { codeFromName } from '../../core/perimeters/fields.ts';
 
 export const CPTS_PACA_SOURCE = "ARS Provence-Alpes-Côte d'Azur";
 export const CPTS_PACA_VINTAGE = 'listing ARS de janvier 2026';

@@ -1,6 +1,6 @@
 // PETR / Pays (lists of EPCI) and regional nature parks (lists of communes by decree,
 // re-keyed to the current COG; a commune nouvelle only partly listed is a partial member).
-import { rekeyList, type CogIndex } from '../cog.ts';
+import { rekeyList, type CogIndex } from '../../core/cog.ts';
 import type { CsvTable } from '../../core/csv/read.ts';
 import type { LayerReport, MembershipRow, PerimeterRow } from '../../core/model.ts';
 

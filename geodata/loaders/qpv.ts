@@ -1,7 +1,7 @@
 // Priority neighbourhoods: the 2024 generation known by its communes (no contours
 // offline), and the 2015 generation with contours and INSEE population (Occitanie).
 import type { FeatureCollection, Geometry } from 'geojson';
-import { rekey, type CogIndex } from '../cog.ts';
+import { rekey, type CogIndex } from '../../core/cog.ts';
 import type { CsvTable } from '../../core/csv/read.ts';
 import type { LayerReport, MembershipRow, PerimeterRow } from '../../core/model.ts';
 

@@ -1,7 +1,7 @@
 // The registry of territorial health schemes (CLS, ASV, CLSM, PTSM). A scheme's
 // perimeter is a reference to another perimeter ("epci:200070407", "commune:95127"…)
 // whose communes it takes; an empty reference = perimeter not known yet, still listed.
-import { rekey, type CogIndex } from '../cog.ts';
+import { rekey, type CogIndex } from '../../core/cog.ts';
 import type { CsvTable } from '../../core/csv/read.ts';
 import type { LayerReport, MembershipRow, PerimeterRow, SchemeRow } from '../../core/model.ts';
 

@@ -1,13 +1,13 @@
 // What a crashed process leaves behind, cleaned when a server starts: import jobs still
 // 'running' that nobody runs any more (their scope would stay locked), the rows an import
-// staged before its transaction (geodata/perimeters/stage.ts, queries/registry-stage.ts)
+// staged before its transaction (core/perimeters/stage.ts, queries/registry-stage.ts)
 // and the upload folders of processes that no longer exist. Upload folders carry their
 // process id in their name, so a start never removes the folder of an import another
 // live process runs.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { removeStaleStages } from '../../geodata/perimeters/stage.ts';
+import { removeStaleStages } from '../../core/perimeters/stage.ts';
 import type { Db } from '../../core/db/db.ts';
 import { failAbandonedJobs } from '../queries/jobs.ts';
 import { removeStaleSchemeStages } from '../queries/registry-stage.ts';

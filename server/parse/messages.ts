@@ -1,7 +1,7 @@
 // What the parse worker (worker.ts) and its pool (pool.ts) say to each other: the
 // tasks, their results, and errors as they cross threads. Its own module, so that
 // neither side imports the other.
-import type { CogRows, ReadFileOptions, ReadFileResult } from '../../geodata/perimeters/read-file.ts';
+import type { CogRows, ReadFileOptions, ReadFileResult } from '../../core/perimeters/read-file.ts';
 import { HttpError } from '../errors.ts';
 import type { registryFromCsv } from '../registry/csv.ts';
 

@@ -8,8 +8,9 @@
 // thrown (a PerimeterImportError, an HttpError with its status) or as a ParseRefused
 // naming the limit reached, in French.
 import { Worker } from 'node:worker_threads';
-import { PerimeterImportError } from '../../geodata/perimeters/errors.ts';
-import type { CogRows } from '../../geodata/perimeters/read-file.ts';
+import { PerimeterImportError } from '../../core/perimeters/errors.ts';
+import type { CogRows } from '../../core/perimeters/read-file.ts';
+import type { PerimeterFileReader } from '../../core/perimeters/index.ts';
 import { HttpError } from '../errors.ts';
 import { ParseRefused, toWire, type FromWorker, type ParseResults, type ParseTask, type ToWorker, type WireError } from './messages.ts';
 
@@ -190,3 +191,13 @@ export class ParsePool {
 
 /** The process's one pool: one file read at a time, whichever route or command asks. */
 export const parsePool = new ParsePool();
+
+/** Reads a perimeter file in the parse worker; a refusal there (memory, time) is the file's problem, in French. */
+export const readPerimeterFileInWorker: PerimeterFileReader = async (task, loadCog) => {
+  try {
+    return await parsePool.run({ kind: 'perimeter-file', options: task }, loadCog);
+  } catch (err) {
+    if (err instanceof ParseRefused) throw new PerimeterImportError(err.message);
+    throw err;
+  }
+};

@@ -2,7 +2,7 @@
 // time, and posts back what it made of each or the error it raised. A commune list asks
 // the main thread for the COG (held in the database) once its table passed its checks.
 import { parentPort } from 'node:worker_threads';
-import { readPerimeterFile, type CogRows } from '../../geodata/perimeters/read-file.ts';
+import { readPerimeterFile, type CogRows } from '../../core/perimeters/read-file.ts';
 import { registryFromCsv } from '../registry/csv.ts';
 import { checkRegistrySize } from '../registry/limits.ts';
 import { toWire, type FromWorker, type ParseTask, type ToWorker } from './messages.ts';

@@ -10,20 +10,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
 import { perimeterImportQuery as querySchema, type PerimeterImportReport } from '../../contract/perimeter-import.ts';
-import {
-  importPerimeters,
-  MAX_FILE_BYTES,
-  parseScope,
-  PerimeterImportError,
-  resolvePerimeterLayer,
-} from '../../geodata/perimeters/index.ts';
-import { describeScope, SCOPE_SYNTAX, type Scope } from '../../geodata/perimeters/scope.ts';
+import { importPerimeters, MAX_FILE_BYTES, parseScope, PerimeterImportError, resolvePerimeterLayer } from '../../core/perimeters/index.ts';
+import { describeScope, SCOPE_SYNTAX, type Scope } from '../../core/perimeters/scope.ts';
 import { toJob } from './jobs.ts';
 import { requireUser } from '../auth/index.ts';
 import { can } from '../../contract/permissions.ts';
 import { canTouchScope, SCOPE_FORBIDDEN } from '../auth/perimeter-scope.ts';
 import type { Db } from '../../core/db/db.ts';
 import { HttpError } from '../errors.ts';
+import { readPerimeterFileInWorker } from '../parse/pool.ts';
 import { makeUploadDir } from '../jobs/cleanup.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 
@@ -81,6 +76,7 @@ export function perimeterImportRoutes(db: Db, onLayerChanged: (layer: string) =>
               author: { id: user.id, name: user.name },
               file,
               progress,
+              readFile: readPerimeterFileInWorker,
             });
             if (report.status === 'imported' && report.layer) onLayerChanged(report.layer.id);
             if (report.status === 'rejected') {

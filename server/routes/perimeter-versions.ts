@@ -4,8 +4,8 @@
 // Shapes and messages are described in contract/perimeter-versions.ts.
 import { Router } from 'express';
 import { versionParams, versionsQuery, type PerimeterVersionOut } from '../../contract/perimeter-versions.ts';
-import { PerimeterImportError } from '../../geodata/perimeters/errors.ts';
-import { listVersions, undoVersion } from '../../geodata/perimeters/versions.ts';
+import { PerimeterImportError } from '../../core/perimeters/errors.ts';
+import { listVersions, undoVersion } from '../../core/perimeters/versions.ts';
 import { requireUser } from '../auth/index.ts';
 import { canTouchScope, SCOPE_FORBIDDEN } from '../auth/perimeter-scope.ts';
 import { can } from '../../contract/permissions.ts';

@@ -4,8 +4,10 @@
 // picks the ones that touch the tile and its margin, and geojson-vt cuts only them with
 // the same options as the index (same simplification per zoom, same clipping margin).
 import type { Geometry, Feature, GeoJsonProperties, Position } from 'geojson';
-import { geoJSONToTile, type GeoJSONToTileOptions } from '@maplibre/geojson-vt';
-import type { VtTile } from './layer-index.ts';
+import { geoJSONToTile, type GeoJSONToTileOptions, type GeoJSONVT } from '@maplibre/geojson-vt';
+
+/** One tile as geojson-vt cuts it (before encoding). */
+export type VtTile = NonNullable<ReturnType<GeoJSONVT['getTile']>>;
 
 /** Longitude and latitude to the unit square of Web Mercator, as geojson-vt projects them. */
 const projectX = (lon: number) => lon / 360 + 0.5;

@@ -10,7 +10,7 @@ import type { Feature, FeatureCollection, Geometry, Point } from 'geojson';
 import { GeoJSONVT } from '@maplibre/geojson-vt';
 import type { TileFeatureRow } from '../queries/tiles.ts';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
-import { DeepCutter } from './deep-cut.ts';
+import { DeepCutter, type VtTile } from './deep-cut.ts';
 
 export const MAX_ZOOM = 14;
 export const EXTENT = 4096;
@@ -61,8 +61,6 @@ function encodeParts(parts: Record<string, VtTile>): Uint8Array | null {
   if (Object.keys(parts).length === 0) return null;
   return fromGeojsonVt(parts, { version: 2, extent: EXTENT });
 }
-
-export type VtTile = NonNullable<ReturnType<GeoJSONVT['getTile']>>;
 
 /**
  * The part of geojson-vt's index this module prunes. `tileIndex.tiles` is public in

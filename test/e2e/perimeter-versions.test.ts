@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { TestServer } from '../support/backends.ts';
 import { launchChromium, SHOTS, signInThroughUi, startE2eServer, waitForMap } from '../support/browser.ts';
-import { undoVersion } from '../../geodata/perimeters/versions.ts';
+import { undoVersion } from '../../core/perimeters/versions.ts';
 import { createUser } from '../../server/queries/users.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { restoreLotExamples } from '../support/examples.ts';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importPerimeters } from '../../geodata/perimeters/index.ts';
+import { importPerimeters } from '../../core/perimeters/index.ts';
 import { backends, startTestServer, type TestServer } from '../support/backends.ts';
 
 const NAME = 'Test fraîcheur des tuiles';

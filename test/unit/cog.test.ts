@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCogIndex, normaliseCommuneCode, rekey, rekeyList } from '../../geodata/cog.ts';
+import { buildCogIndex, normaliseCommuneCode, rekey, rekeyList } from '../../core/cog.ts';
 import { readPassages } from '../../geodata/reference.ts';
 import { GEODATA_DIR } from '../support/geodata-dir.ts';
 

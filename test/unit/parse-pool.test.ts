@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PerimeterImportError } from '../../geodata/perimeters/errors.ts';
-import { geometryText } from '../../geodata/perimeters/read-file.ts';
+import { PerimeterImportError } from '../../core/perimeters/errors.ts';
+import { geometryText } from '../../core/perimeters/read-file.ts';
 import { HttpError } from '../../server/errors.ts';
 import { ParsePool, ParseRefused, PARSE_LIMITS } from '../../server/parse/pool.ts';
 

@@ -1,6 +1,6 @@
 // The scope of a perimeter import (parsing) and who may touch it (pure permission rule).
 import { describe, expect, it } from 'vitest';
-import { parseScope } from '../../geodata/perimeters/scope.ts';
+import { parseScope } from '../../core/perimeters/scope.ts';
 import { canTouchScope } from '../../server/auth/perimeter-scope.ts';
 import type { SessionUser } from '../../contract/permissions.ts';
 

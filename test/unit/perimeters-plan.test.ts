@@ -2,10 +2,10 @@
 // codes, communes shared between perimeters or outside the declared région, and
 // polygons grouped by code.
 import { describe, expect, it } from 'vitest';
-import { buildCogIndex } from '../../geodata/cog.ts';
-import { PerimeterImportError } from '../../geodata/perimeters/errors.ts';
-import { planList, planPolygons, summariseMemberships } from '../../geodata/perimeters/plan.ts';
-import type { CommuneInfo, ListInput, PolygonInput } from '../../geodata/perimeters/types.ts';
+import { buildCogIndex } from '../../core/cog.ts';
+import { PerimeterImportError } from '../../core/perimeters/errors.ts';
+import { planList, planPolygons, summariseMemberships } from '../../core/perimeters/plan.ts';
+import type { CommuneInfo, ListInput, PolygonInput } from '../../core/perimeters/types.ts';
 
 // 25390 Pays-de-Montbenoît (2017) was made of 25390 (Montbenoît), 25303, 25347, 25398, 25620.
 const cog = buildCogIndex(

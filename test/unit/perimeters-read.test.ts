@@ -2,13 +2,13 @@
 // GeoJSON coordinate systems and geometry checks, layer ids and perimeter codes.
 import { describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
-import { detectFormat } from '../../geodata/perimeters/read-file.ts';
-import { PerimeterImportError } from '../../geodata/perimeters/errors.ts';
-import { codeFromName, detectListColumns, normalisePerimeterCode } from '../../geodata/perimeters/fields.ts';
-import { otherLayerId, resolvePerimeterLayer } from '../../geodata/perimeters/layers.ts';
-import { crsFromGeojson, crsFromPrj } from '../../geodata/perimeters/projection.ts';
-import { readGeojson } from '../../geodata/perimeters/read-geojson.ts';
-import { readList } from '../../geodata/perimeters/read-list.ts';
+import { detectFormat } from '../../core/perimeters/read-file.ts';
+import { PerimeterImportError } from '../../core/perimeters/errors.ts';
+import { codeFromName, detectListColumns, normalisePerimeterCode } from '../../core/perimeters/fields.ts';
+import { otherLayerId, resolvePerimeterLayer } from '../../core/perimeters/layers.ts';
+import { crsFromGeojson, crsFromPrj } from '../../core/perimeters/projection.ts';
+import { readGeojson } from '../../core/perimeters/read-geojson.ts';
+import { readList } from '../../core/perimeters/read-list.ts';
 import { PRJ_LAMBERT93_ESRI, PRJ_UNKNOWN, PRJ_WGS84 } from '../support/perimeters-shapefile.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);

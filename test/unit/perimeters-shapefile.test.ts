@@ -3,9 +3,9 @@
 // polygons, attribute encodings, and a French refusal for each file it cannot read.
 import { describe, expect, it } from 'vitest';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
-import { PerimeterImportError } from '../../geodata/perimeters/errors.ts';
-import { dbfEncoding, readShapefileZip } from '../../geodata/perimeters/read-shapefile.ts';
-import { listZip } from '../../geodata/perimeters/zip.ts';
+import { PerimeterImportError } from '../../core/perimeters/errors.ts';
+import { dbfEncoding, readShapefileZip } from '../../core/perimeters/read-shapefile.ts';
+import { listZip } from '../../core/perimeters/zip.ts';
 import {
   PRJ_LAMBERT93_ESRI,
   PRJ_LAMBERT93_OGC,

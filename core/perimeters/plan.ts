@@ -2,7 +2,7 @@
 // the perimeter and membership rows to write and the report a dry run shows. Commune
 // lists are re-keyed here (rekeyList); polygon memberships are computed by PostGIS at
 // write and summarised with the same function (summariseMemberships).
-import { FORMULA_START } from '../../core/csv/write.ts';
+import { FORMULA_START } from '../csv/write.ts';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { rekeyList, type CogIndex } from '../cog.ts';
 import { PerimeterImportError } from './errors.ts';

@@ -6,7 +6,7 @@
 // both and would loop over millions of empty records or read past the end.
 import type { Geometry } from 'geojson';
 import { parseDbf, parseShp } from 'shpjs';
-import { formatCount, MAX_ATTRIBUTES, MAX_FEATURES, MAX_SIDECAR_BYTES, MAX_VERTICES } from '../../core/limits.ts';
+import { formatCount, MAX_ATTRIBUTES, MAX_FEATURES, MAX_SIDECAR_BYTES, MAX_VERTICES } from '../limits.ts';
 import { PerimeterImportError } from './errors.ts';
 import { collectFeatures, type FieldOptions, type RawFeature } from './polygons.ts';
 import { crsFromPrj } from './projection.ts';

@@ -3,7 +3,7 @@
 // copy of the units it replaced; undoing puts those rows back exactly (byte-identical
 // API answers) and removes the units the import wrote. An import can be undone while no
 // later, not-undone import of the layer touched the same units.
-import type { Db, Queryable } from '../../core/db/db.ts';
+import type { Db, Queryable } from '../db/db.ts';
 import { PerimeterImportError } from './errors.ts';
 import type { ScopeInfo } from './scope.ts';
 import type { UnitChanges } from './write.ts';

@@ -7,9 +7,9 @@
 // touched; a planned unit outside the scope, or reusing the code of a unit outside it,
 // refuses the whole write. Every value travels as a parameter (JSON arrays through
 // jsonb_to_recordset); the layer id comes from layers.ts (fixed list or validated slug).
-import type { Queryable } from '../../core/db/db.ts';
-import { searchKey } from '../../core/search-key.ts';
-import { computePolygonMemberships, CONTOUR, derivePerimeters } from '../../core/perimeters/derive.ts';
+import type { Queryable } from '../db/db.ts';
+import { searchKey } from '../search-key.ts';
+import { computePolygonMemberships, CONTOUR, derivePerimeters } from './derive.ts';
 import { PerimeterImportError } from './errors.ts';
 import type { Staged } from './stage.ts';
 import { LAYER_ID } from './layers.ts';

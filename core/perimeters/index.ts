@@ -10,13 +10,12 @@
 // exactly what a real run would write. Problems of the file come back as a 'rejected' report.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db, Queryable } from '../../core/db/db.ts';
-import { MAX_FILE_BYTES } from '../../core/limits.ts';
-import { ParseRefused, parsePool } from '../../server/parse/pool.ts';
+import type { Db, Queryable } from '../db/db.ts';
+import { MAX_FILE_BYTES } from '../limits.ts';
 import { describeImportFailure, PerimeterImportError } from './errors.ts';
 import { resolvePerimeterLayer } from './layers.ts';
 import { checkRegion, summariseMemberships } from './plan.ts';
-import { cogContext, type CogRows } from './read-file.ts';
+import { cogContext, readPerimeterFile, type CogRows, type ReadFileOptions, type ReadFileResult } from './read-file.ts';
 import { emptyImportReport, type PerimeterImportReport } from './report.ts';
 import type { CommuneInfo } from './types.ts';
 import { describeScope, type Scope } from './scope.ts';
@@ -49,6 +48,8 @@ export interface PerimeterImportOptions {
   nameField?: string | undefined;
   communeField?: string | undefined;
   maxBytes?: number | undefined;
+  /** Reads and plans the file: in this thread by default (the command line); the server passes its parse worker's. */
+  readFile?: PerimeterFileReader | undefined;
   /** Told of each step (and of its count of done units) while the import runs. */
   progress?: StageProgress | undefined;
 }
@@ -81,7 +82,9 @@ function checkFile(file: string, maxBytes: number): number {
   return maxBytes;
 }
 
-/** Reads and plans the file in the parse worker; a refusal there (memory, time) is the file's problem, in French. */
+/** Reads and plans a file (format, source, plan, geometries); `loadCog` gives the COG when a list needs it. */
+export type PerimeterFileReader = (task: ReadFileOptions, loadCog: () => Promise<CogRows>) => Promise<ReadFileResult>;
+
 async function readInput(db: Queryable, options: PerimeterImportOptions, maxBytes: number, region: string | undefined) {
   const task = {
     file: options.file,
@@ -91,12 +94,7 @@ async function readInput(db: Queryable, options: PerimeterImportOptions, maxByte
     communeField: options.communeField,
     region,
   };
-  try {
-    return await parsePool.run({ kind: 'perimeter-file', options: task }, () => loadCogRows(db));
-  } catch (err) {
-    if (err instanceof ParseRefused) throw new PerimeterImportError(err.message);
-    throw err;
-  }
+  return (options.readFile ?? readPerimeterFile)(task, () => loadCogRows(db));
 }
 
 class DryRunRollback extends Error {

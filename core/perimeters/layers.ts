@@ -1,7 +1,7 @@
 // The perimeter layers a user may bring: CPTS, adult and child psychiatric sectors,
 // and any "other" zoning named by the user. Layer ids are identifiers of atlas.layer
 // and appear in URLs: they come only from this fixed list or from a validated slug.
-import { searchKey } from '../../core/search-key.ts';
+import { searchKey } from '../search-key.ts';
 import { PerimeterImportError } from './errors.ts';
 
 export type LayerChoice = 'cpts' | 'secteur-psy-adulte' | 'secteur-psy-enfant' | 'other';

@@ -1,7 +1,7 @@
 // Reads a CSV list of (perimeter code, perimeter name, commune code) rows: ';' or ',',
 // UTF-8 with or without byte-order mark, or Latin-1. Files that are not text (an Excel
 // workbook, UTF-16) are refused with a message saying how to save them.
-import { CsvError, parseCsv, type CsvTable } from '../../core/csv/read.ts';
+import { CsvError, parseCsv, type CsvTable } from '../csv/read.ts';
 import { PerimeterImportError } from './errors.ts';
 import { codeFromName, detectListColumns, normalisePerimeterCode } from './fields.ts';
 import type { Ignored, ListInput, ListRow } from './types.ts';

@@ -6,8 +6,8 @@
 // rows (write.ts), and nothing of the atlas changes before it: a failed, killed or dry run
 // leaves the previous data as it was. The staged rows are removed at the end either way.
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../../core/db/db.ts';
-import { CONTOUR, polygonShareSelect } from '../../core/perimeters/derive.ts';
+import type { Queryable } from '../db/db.ts';
+import { CONTOUR, polygonShareSelect } from './derive.ts';
 import { geometryText, type WirePlan } from './read-file.ts';
 
 /** Contours made valid per statement: a few large ones at most. */

@@ -4,7 +4,7 @@
 // one pass over the text for nesting depth and vertices, then the number of features.
 import zlib from 'node:zlib';
 import type { Geometry } from 'geojson';
-import { formatBytes, formatCount, MAX_FEATURES, MAX_JSON_DEPTH, MAX_UNCOMPRESSED_BYTES, MAX_VERTICES } from '../../core/limits.ts';
+import { formatBytes, formatCount, MAX_FEATURES, MAX_JSON_DEPTH, MAX_UNCOMPRESSED_BYTES, MAX_VERTICES } from '../limits.ts';
 import { PerimeterImportError } from './errors.ts';
 import { cleanText } from './fields.ts';
 import { collectFeatures, type FieldOptions, type RawFeature } from './polygons.ts';

@@ -12,7 +12,7 @@ import {
   MAX_ZIP_RATIO,
   MAX_ZIP_TOTAL_BYTES,
   ZIP_RATIO_MIN_BYTES,
-} from '../../core/limits.ts';
+} from '../limits.ts';
 import { PerimeterImportError } from './errors.ts';
 
 export interface ZipEntry {

@@ -1,7 +1,7 @@
 // Finding the perimeter code, perimeter name and commune code among the columns of a
 // CSV or the attributes of a polygon file, whatever their exact spelling, and turning
 // perimeter codes into codes the API accepts (letters, digits, '.', '_', '-').
-import { searchKey } from '../../core/search-key.ts';
+import { searchKey } from '../search-key.ts';
 import { normaliseCommuneCode } from '../cog.ts';
 import { PerimeterImportError } from './errors.ts';
 

@@ -2,7 +2,7 @@
 // import replaces only the units of its layer that lie within its scope — units at least
 // half of whose member communes are inside — and leaves every other unit untouched; the
 // units it brings must lie within the scope by the same rule.
-import type { Queryable } from '../../core/db/db.ts';
+import type { Queryable } from '../db/db.ts';
 import { PerimeterImportError } from './errors.ts';
 
 export type Scope = { kind: 'departement' | 'region'; code: string } | { kind: 'pays'; code: null };
