@@ -102,31 +102,32 @@ export async function resolvePerimeter(
 
 export type SchemeFields = Omit<SchemeRecord, 'version' | 'communes' | 'region' | 'sourceKind' | 'sourceDate'>;
 
+/** A scheme's fields as $1…$15 of insertScheme and updateScheme. */
+const fieldParams = (s: SchemeFields) => [
+  s.code,
+  s.type,
+  s.name,
+  s.bearerType,
+  s.bearerName,
+  s.perimeterRef,
+  s.signatureDate,
+  s.generation,
+  s.status,
+  s.endDate,
+  s.coordinationFte,
+  s.themes,
+  s.signatories,
+  s.source,
+  s.remark,
+];
+
 export async function insertScheme(tx: Queryable, s: SchemeFields, provenance: Provenance = { kind: 'saisie' }): Promise<void> {
   await tx.query(
     `INSERT INTO registry.scheme (code, type, name, bearer_type, bearer_name, perimeter_ref, signature_date, generation,
        status, end_date, coordination_fte, themes, signatories, source, remark, source_kind, source_date)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::text[], $14, $15, $16,
        coalesce($17::date, current_date))`,
-    [
-      s.code,
-      s.type,
-      s.name,
-      s.bearerType,
-      s.bearerName,
-      s.perimeterRef,
-      s.signatureDate,
-      s.generation,
-      s.status,
-      s.endDate,
-      s.coordinationFte,
-      s.themes,
-      s.signatories,
-      s.source,
-      s.remark,
-      provenance.kind,
-      provenance.date ?? null,
-    ],
+    [...fieldParams(s), provenance.kind, provenance.date ?? null],
   );
 }
 
@@ -146,24 +147,7 @@ export async function updateScheme(tx: Queryable, s: SchemeFields, expectedVersi
        themes = $12::text[], signatories = $13::text[], source = $14, remark = $15,
        version = version + 1, updated_at = now()
      WHERE code = $1 AND version = $16 RETURNING version`,
-    [
-      s.code,
-      s.type,
-      s.name,
-      s.bearerType,
-      s.bearerName,
-      s.perimeterRef,
-      s.signatureDate,
-      s.generation,
-      s.status,
-      s.endDate,
-      s.coordinationFte,
-      s.themes,
-      s.signatories,
-      s.source,
-      s.remark,
-      expectedVersion,
-    ],
+    [...fieldParams(s), expectedVersion],
   );
   return rows.length === 1;
 }

@@ -249,19 +249,19 @@ describe('everyday friction', () => {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
+    // (each key press may end its own move: wait for the map to rest, then for the name and
+    // the outline to agree on the commune now at the centre)
+    await waitForMap(page);
     await page.waitForFunction(
       (c) => {
         const el = document.querySelector('[data-centre-commune]')?.getAttribute('data-centre-commune');
-        return !!el && el !== c;
+        const filter = JSON.stringify((window as unknown as MapWindow).__millefeuille.map.getFilter('pick-centre:line') ?? null);
+        return !!el && el !== c && filter.includes(`"${el}"`);
       },
       code,
-      { timeout: 20_000 },
+      { timeout: 30_000 },
     );
     const moved = (await centre.getAttribute('data-centre-commune'))!;
-    await page.waitForFunction(
-      (c) => JSON.stringify((window as unknown as MapWindow).__millefeuille.map.getFilter('pick-centre:line') ?? null).includes(`"${c}"`),
-      moved,
-    );
     await waitForMap(page);
     expect(await centreHighlight(page)).toEqual([moved]);
     // picking stopped: no outline left
