@@ -1,7 +1,7 @@
 // SQL of a registry CSV import in two parts (migration 013). Staging, outside any
 // transaction and a few schemes per statement: each scheme's row, its région (the one
-// holding most of its population, as materialize.ts's updateSchemeRegions says) and its
-// contour and statistics (as geodata/write.ts's derivePerimeters computes them: union of
+// holding most of its population, as core/registry/materialize.ts's updateSchemeRegions says) and its
+// contour and statistics (as core/perimeters/derive.ts's derivePerimeters computes them: union of
 // the member communes, count, population and area by share). Then, inside the import's
 // transaction, a handful of set-wide statements copy the staged rows into the registry
 // (with history) and the atlas' 'scheme' layer. Nothing visible changes before that
