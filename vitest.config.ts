@@ -1,13 +1,26 @@
 import { defineConfig } from 'vitest/config';
+import { testWorkers } from './test/support/worker-copies.ts';
+
+// Files that time the server under load (/api/health within a second while a heavy import
+// runs, an edit seen by a second instance within a second, hostile uploads refused in
+// bounded time): they run alone, after the others, so that a neighbour's work never
+// weighs on what they time.
+const ALONE = ['test/integration/heavy-upload.test.ts', 'test/integration/instances.test.ts', 'test/integration/bad-input.test.ts'];
+
+const common = { testTimeout: 60_000, hookTimeout: 300_000 };
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // runs once, for both projects (which inherit what it provides)
     globalSetup: ['test/support/global-setup.ts'],
-    // The embedded database is one process's files: test files take turns.
-    fileParallelism: false,
-    testTimeout: 60_000,
-    hookTimeout: 300_000,
     reporters: ['default'],
+    projects: [
+      {
+        // Test files run two at a time (TEST_WORKERS), each worker on its own copies of the
+        // imported databases (test/support/worker-copies.ts); a worker's files take turns.
+        test: { name: 'en-parallele', include: ['test/**/*.test.ts'], exclude: ALONE, maxWorkers: testWorkers(), ...common },
+      },
+      { test: { name: 'seuls', include: ALONE, fileParallelism: false, maxWorkers: 1, ...common } },
+    ],
   },
 });
