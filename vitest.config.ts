@@ -1,11 +1,18 @@
 import { defineConfig } from 'vitest/config';
 import { testWorkers } from './test/support/worker-copies.ts';
 
-// Files that time the server under load (/api/health within a second while a heavy import
-// runs, an edit seen by a second instance within a second, hostile uploads refused in
-// bounded time): they run alone, after the others, so that a neighbour's work never
-// weighs on what they time.
-const ALONE = ['test/integration/heavy-upload.test.ts', 'test/integration/instances.test.ts', 'test/integration/bad-input.test.ts'];
+// Files that run alone, one after the other, once the others are done: those that time
+// the server under load (/api/health within a second while a heavy import runs, an edit
+// seen by a second instance within a second, hostile uploads refused in bounded time), so
+// that a neighbour's work never weighs on what they time; and the browser files: two
+// Chromiums drawing with software WebGL at once made a map test overrun its time limit
+// on the 2-core CI machine.
+const ALONE = [
+  'test/integration/heavy-upload.test.ts',
+  'test/integration/instances.test.ts',
+  'test/integration/bad-input.test.ts',
+  'test/e2e/**/*.test.ts',
+];
 
 const common = { testTimeout: 60_000, hookTimeout: 300_000 };
 
