@@ -434,3 +434,14 @@ export function entryFor(entries: LayerEntry[], layer: string, type?: string | n
 export function unitLabel(entries: LayerEntry[], item: Pick<SearchResult | Membership, 'layer' | 'type'>): string {
   return entryFor(entries, item.layer, item.type)?.unitLabel ?? UNIT_LABELS[item.layer] ?? item.layer;
 }
+
+/** "Source (vintage, vintage)" for each source of the given layers or entries (the printed map's credits). */
+export function sourcesOf(entries: LayerEntry[], used: string[]): string[] {
+  const wanted = new Set(used);
+  const bySource = new Map<string, Set<string>>();
+  for (const e of entries) {
+    if (!wanted.has(e.id) && !wanted.has(e.layer)) continue;
+    bySource.set(e.source, (bySource.get(e.source) ?? new Set()).add(e.vintage));
+  }
+  return [...bySource].map(([source, vintages]) => `${source} (${[...vintages].join(', ')})`);
+}
