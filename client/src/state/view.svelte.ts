@@ -4,6 +4,7 @@
 // created, what the map highlights, and what the panels ask of the shell (select a
 // territory, frame an extent, name the view, go back to the map). It starts from the
 // URL fragment and is mirrored there by state/url.svelte.ts.
+import { untrack } from 'svelte';
 import { DEFAULT_LAYERS, sourcesOf } from '../lib/layers.ts';
 import type { Territory } from '../lib/api.ts';
 import type { Bbox } from '../lib/bbox.ts';
@@ -223,8 +224,11 @@ export class ViewState {
 
   /** An analysis or sheet knows its extent: it frames the print, and the map unless the URL set the view. */
   showExtent(bbox: Bbox): void {
-    this.#frame = { key: this.#frameKey(), bbox };
-    if (!this.viewFromUrl) mapContext.fit(bbox);
+    // called from panels' effects: what it reads must not make them run again
+    untrack(() => {
+      this.#frame = { key: this.#frameKey(), bbox };
+      if (!this.viewFromUrl) mapContext.fit(bbox);
+    });
   }
 
   /** The selected territory's sheet has loaded: name it, and frame or focus it as asked. */
@@ -252,7 +256,7 @@ export class ViewState {
     this.selection = null;
     this.#pending = null;
     this.announce = 'Fiche fermée.';
-    document.querySelector<HTMLElement>('.maplibregl-canvas')?.focus();
+    globalThis.document?.querySelector<HTMLElement>('.maplibregl-canvas')?.focus();
   }
 
   /** "Nouvelle démarche": the scheme editor in create mode, in place of the sheet. */
@@ -288,7 +292,9 @@ export class ViewState {
   /** Picking communes for a perimeter: the commune layer shows what is picked. */
   setPickingCommunes(on: boolean): void {
     this.pickingCommunes = on;
-    if (on && !this.active.includes('commune') && catalogue.known.has('commune')) this.toggle('commune', true);
+    untrack(() => {
+      if (on && !this.active.includes('commune') && catalogue.known.has('commune')) this.toggle('commune', true);
+    });
   }
 
   toggle(id: string, on: boolean): void {
@@ -305,4 +311,4 @@ export class ViewState {
 }
 
 /** The view state of the page, started from its URL. */
-export const viewState = new ViewState(decodePermalink(location.hash));
+export const viewState = new ViewState(decodePermalink(globalThis.location?.hash ?? ''));
