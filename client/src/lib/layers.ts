@@ -6,6 +6,7 @@
 // test/unit/palette.test.ts); each layer also differs by line width, dash or hatching so
 // it stays distinguishable in grey print, and its outline runs in its own lane inside the
 // border (see LANE), so that layers sharing a border show side by side.
+// Length: mostly the table of hand-tuned looks, one per known layer.
 import type { LayerInfo, Membership, SearchResult } from './api.ts';
 
 export type Hatch = 'up' | 'down' | 'horizontal' | 'vertical' | 'cross';

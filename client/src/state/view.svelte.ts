@@ -4,6 +4,7 @@
 // created, what the map highlights, and what the panels ask of the shell (select a
 // territory, frame an extent, name the view, go back to the map). It starts from the
 // URL fragment and is mirrored there by state/url.svelte.ts.
+// Length: one class holding the view state and every action on it, so the shell's rules read in one place.
 import { untrack } from 'svelte';
 import { DEFAULT_LAYERS, sourcesOf } from '../lib/layers.ts';
 import type { Territory } from '../lib/api.ts';
