@@ -111,3 +111,15 @@ describe('file length', () => {
     expect(unexplainedLongFiles(files)).toEqual([]);
   });
 });
+
+describe('SQL in query modules', () => {
+  it('no server file outside server/queries/ sends SQL itself', () => {
+    const callsDb = /\.query\s*(<[^>]*>)?\s*\(/;
+    const offenders = sourceFiles('server')
+      .filter((f) => !f.startsWith(path.join('server', 'queries') + path.sep))
+      .filter((f) => callsDb.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(offenders).toEqual([]);
+    // the pattern does catch a literal statement sent from a route
+    expect(callsDb.test('await db.query<{ n: number }>(`SELECT 1`)')).toBe(true);
+  });
+});
