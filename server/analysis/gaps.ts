@@ -23,6 +23,9 @@ export interface GapResult {
   partlyCovered: GapTotals & { communes: ZoneCommune[] };
 }
 
+/** localeCompare's order, without building a collator at every comparison (34,000 communes are sorted). */
+const byCode = new Intl.Collator().compare;
+
 function totals(list: ZoneCommune[]): GapTotals {
   return {
     communeCount: list.length,
@@ -36,7 +39,7 @@ export function coverageGaps(zone: ZoneCommune[]): GapResult {
   const partly = zone.filter((c) => c.covered !== null && c.covered > 0 && c.covered < 1);
   const zoneTotals = totals(zone);
   const u = totals(uncovered);
-  const byPopulation = (a: ZoneCommune, b: ZoneCommune) => b.population - a.population || a.code.localeCompare(b.code);
+  const byPopulation = (a: ZoneCommune, b: ZoneCommune) => b.population - a.population || byCode(a.code, b.code);
   return {
     zone: zoneTotals,
     uncovered: {
@@ -88,5 +91,5 @@ export function gapsByArea<T extends ZoneCommune>(zone: T[], areaOf: (c: T) => {
     }
   }
   const rows = [...areas.values()].map((r) => ({ ...r, share: r.population > 0 ? r.uncoveredPopulation / r.population : 0 }));
-  return rows.sort((a, b) => b.share - a.share || b.uncoveredPopulation - a.uncoveredPopulation || a.code.localeCompare(b.code));
+  return rows.sort((a, b) => b.share - a.share || b.uncoveredPopulation - a.uncoveredPopulation || byCode(a.code, b.code));
 }
