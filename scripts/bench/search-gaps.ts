@@ -1,4 +1,4 @@
-// npm run bench:search-gaps [-- --runs 200 --no-pglite]   (also called by npm run bench)
+// npx tsx scripts/bench/search-gaps.ts [--runs 200 --no-pglite]   (also run at the end of npm run bench)
 // Issue 15's search and national gaps targets measured in process, away from the noise of
 // the tile runs: p50 / p99 of each search of the bench over the national index (pure
 // JavaScript, no HTTP), and of GET /api/gaps?layer=cls over loopback (the route, its
@@ -145,9 +145,11 @@ async function main() {
   const geodataDir = loadConfig({ ...process.env, DATABASE_URL: undefined }).geodataDir;
   const log = (s: string) => console.log(`[bench] ${s}`);
   const out: SearchGapsResult[] = [];
-  const targets = [{ url: process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? DEFAULT_BENCH_URL }];
-  if (!args['no-pglite']) targets.push({ dataDir: path.resolve(root, process.env.BENCH_PGLITE_DIR ?? '.data/bench-pglite') } as never);
-  for (const t of targets as { url?: string; dataDir?: string }[]) {
+  const targets: { url?: string; dataDir?: string }[] = [
+    { url: process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? DEFAULT_BENCH_URL },
+  ];
+  if (!args['no-pglite']) targets.push({ dataDir: path.resolve(root, process.env.BENCH_PGLITE_DIR ?? '.data/bench-pglite') });
+  for (const t of targets) {
     const db = await prepareDb({ ...t, geodataDir, log });
     try {
       out.push(await measureSearchGaps(db, runs));

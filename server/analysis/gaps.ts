@@ -56,6 +56,15 @@ export function coverageGaps(zone: ZoneCommune[]): GapResult {
   };
 }
 
+/** Communes given their coverage: the largest share of each inside a perimeter of the layer (none: null). */
+export function withCover<T extends Omit<ZoneCommune, 'covered'>>(
+  communes: T[],
+  cover: { commune: string; share: number }[],
+): (T & { covered: number | null })[] {
+  const share = new Map(cover.map((c) => [c.commune, c.share]));
+  return communes.map((c) => ({ ...c, covered: share.get(c.code) ?? null }));
+}
+
 /** The gaps of one département or EPCI (its communes inside the zone only). */
 export type AreaGap = {
   code: string;

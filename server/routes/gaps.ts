@@ -8,8 +8,8 @@
 // units were counted; the CSV repeats both in its first lines, with the query and the data
 // vintage, and every file is named after its layer, its zone and the date.
 import { Router } from 'express';
-import { coverageGaps, gapsByArea } from '../analysis/gaps.ts';
-import { GapAnswers } from '../analysis/gap-answers.ts';
+import { coverageGaps, gapsByArea, withCover } from '../analysis/gaps.ts';
+import { GapAnswers, KeptWhile } from '../analysis/gap-answers.ts';
 import { SingleFlight } from '../analysis/single-flight.ts';
 import { compressBody, jsonEncoding } from '../compress-json.ts';
 import { exportDate, exportFileName } from '../../contract/export-name.ts';
@@ -18,7 +18,16 @@ import type { Db } from '../../core/db/db.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { analysisCsv } from '../../core/csv/write.ts';
 import { resolveLayer } from '../layers.ts';
-import { layerVintages, qpvWithoutScheme, zoneCoverage, type ZoneRow } from '../queries/analysis.ts';
+import {
+  communeReference,
+  layerCover,
+  layerVintages,
+  qpvWithoutScheme,
+  zoneCoverage,
+  type ReferenceRow,
+  type ZoneRow,
+} from '../queries/analysis.ts';
+import type { DataVersion } from '../data-changes.ts';
 import { findPerimeter } from '../queries/territories.ts';
 import { layerName } from '../queries/inventory.ts';
 
@@ -59,15 +68,21 @@ function areas(rows: ZoneRow[]) {
   };
 }
 
-export function gapRoutes(db: Db, dataVersion: () => number): Router {
+/** The layers communeReference reads: its rows stay valid while none of them changes. */
+const REFERENCE_LAYERS = ['commune', 'departement', 'epci'];
+
+export function gapRoutes(db: Db, versions: Pick<DataVersion, 'current' | 'of'>): Router {
   const router = Router();
   const answers = new GapAnswers<object>();
+  // the communes of France with their names, read once per reference data version: after a
+  // registry edit the national answer reads only the coverage of its layer
+  const reference = new KeptWhile<ReferenceRow[]>();
   const computing = new SingleFlight<Awaited<ReturnType<typeof zoneCoverage>>>();
 
   router.get('/gaps', async (req, res) => {
     const q = gapsSchema.parse(req.query);
     // read first: an answer computed from later reads is kept under an older version at worst
-    const version = dataVersion();
+    const version = versions.current;
     const cacheKey = `${q.layer}|${q.within ? `${q.within.layer}:${q.within.code}` : 'france'}`;
     const { layer, schemeType } = await resolveLayer(db, q.layer);
     if (layer === 'commune') throw badRequest('Les communes couvrent tout le territoire : choisissez une autre couche.');
@@ -79,9 +94,11 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
     const ctx = await coverageContext(db, question, facts);
     const geometry = q.format === 'geojson';
     const zoneRows = () =>
-      computing.run(`${cacheKey}|${geometry}|${version}`, () =>
-        zoneCoverage(db, layer, schemeType, zone?.layer ?? null, zone?.code ?? null, geometry),
-      );
+      computing.run(`${cacheKey}|${geometry}|${version}`, async () => {
+        if (zone || geometry) return zoneCoverage(db, layer, schemeType, zone?.layer ?? null, zone?.code ?? null, geometry);
+        const communes = await reference.get(versions.of(REFERENCE_LAYERS), () => communeReference(db));
+        return withCover(communes, await layerCover(db, layer, schemeType));
+      });
     if (q.format === 'json') {
       const compute = async () => {
         const rows = await zoneRows();
