@@ -26,6 +26,10 @@ export interface GapResult {
 /** localeCompare's order, without building a collator at every comparison (34,000 communes are sorted). */
 const byCode = new Intl.Collator().compare;
 
+/** The order of the commune lists: most populous first. Communes given in this order are sorted in one pass. */
+export const byPopulation = (a: { population: number; code: string }, b: { population: number; code: string }) =>
+  b.population - a.population || byCode(a.code, b.code);
+
 function totals(list: ZoneCommune[]): GapTotals {
   return {
     communeCount: list.length,
@@ -39,7 +43,6 @@ export function coverageGaps(zone: ZoneCommune[]): GapResult {
   const partly = zone.filter((c) => c.covered !== null && c.covered > 0 && c.covered < 1);
   const zoneTotals = totals(zone);
   const u = totals(uncovered);
-  const byPopulation = (a: ZoneCommune, b: ZoneCommune) => b.population - a.population || byCode(a.code, b.code);
   return {
     zone: zoneTotals,
     uncovered: {
@@ -62,7 +65,7 @@ export function withCover<T extends Omit<ZoneCommune, 'covered'>>(
   cover: { commune: string; share: number }[],
 ): (T & { covered: number | null })[] {
   const share = new Map(cover.map((c) => [c.commune, c.share]));
-  return communes.map((c) => ({ ...c, covered: share.get(c.code) ?? null }));
+  return communes.map((c) => Object.assign({ covered: share.get(c.code) ?? null }, c));
 }
 
 /** The gaps of one département or EPCI (its communes inside the zone only). */

@@ -8,7 +8,7 @@
 // units were counted; the CSV repeats both in its first lines, with the query and the data
 // vintage, and every file is named after its layer, its zone and the date.
 import { Router } from 'express';
-import { coverageGaps, gapsByArea, withCover } from '../analysis/gaps.ts';
+import { byPopulation, coverageGaps, gapsByArea, withCover } from '../analysis/gaps.ts';
 import { GapAnswers, KeptWhile } from '../analysis/gap-answers.ts';
 import { SingleFlight } from '../analysis/single-flight.ts';
 import { compressBody, jsonEncoding } from '../compress-json.ts';
@@ -96,7 +96,8 @@ export function gapRoutes(db: Db, versions: Pick<DataVersion, 'current' | 'of'>)
     const zoneRows = () =>
       computing.run(`${cacheKey}|${geometry}|${version}`, async () => {
         if (zone || geometry) return zoneCoverage(db, layer, schemeType, zone?.layer ?? null, zone?.code ?? null, geometry);
-        const communes = await reference.get(versions.of(REFERENCE_LAYERS), () => communeReference(db));
+        // in the order of the answer's lists, which then sort in one pass
+        const communes = await reference.get(versions.of(REFERENCE_LAYERS), async () => (await communeReference(db)).sort(byPopulation));
         return withCover(communes, await layerCover(db, layer, schemeType));
       });
     if (q.format === 'json') {
