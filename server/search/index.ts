@@ -7,6 +7,7 @@
 // "evry" finds Évry-Courcouronnes (66,919 inhabitants) before Évry (Yonne, 402).
 // Every entry knows the départements and régions it lies in, so a search can be kept to
 // a planner's région without a query to the database.
+// Length: one class, because every step of a search shares its per-search scratch arrays.
 //
 // Lookups go through a sorted vocabulary (vocabulary.ts): a search starts from the
 // documents of its rarest word, scores them without allocating, and keeps the best
