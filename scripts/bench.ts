@@ -15,6 +15,7 @@ import { DEFAULT_BENCH_URL, prepareDb } from './bench/db-setup.ts';
 import { get, percentile } from './bench/http.ts';
 import { measureEditVisibility } from './bench/edit.ts';
 import { measureRebuilds } from './bench/rebuild.ts';
+import { formatSearchGaps, measureSearchGaps } from './bench/search-gaps.ts';
 import { writeMapfile } from './bench/mapfile.ts';
 import { childPids, memoryOf, startChild, type Child } from './bench/processes.ts';
 import { formatResults, judge, type ApiResult, type BenchResults, type PassResult, type TileServerResult } from './bench/report.ts';
@@ -43,6 +44,7 @@ const DURATION_S = Number(args.duration);
 const API_N = Number(args['api-n']);
 const COLD_LIMIT_S = Number(args['cold-limit']);
 const CONNECTIONS = [1, 16, 64];
+const SEARCH_GAPS_RUNS = 200;
 const TSX = ['--import', 'tsx'];
 
 const log = (s: string) => console.log(`[bench] ${s}`);
@@ -293,7 +295,18 @@ async function main() {
   // --- what a change costs the tiles: the longest wait while a layer is indexed again
   log('tiles after a change (in process)…');
   const rebuilds = await measureRebuilds(db, list);
+  // --- issue 15's search and national gaps, in process (scripts/bench/search-gaps.ts)
+  log('search and national gaps (in process)…');
+  const searchGaps = [await measureSearchGaps(db, SEARCH_GAPS_RUNS)];
   await db.close();
+  if (!args['no-pglite']) {
+    const lite = await prepareDb({ dataDir: PGLITE_DIR, geodataDir: GEODATA_DIR, log });
+    try {
+      searchGaps.push(await measureSearchGaps(lite, SEARCH_GAPS_RUNS));
+    } finally {
+      await lite.close();
+    }
+  }
   machine.loadEnd = os.loadavg()[0]!.toFixed(1);
 
   const partial = {
@@ -317,8 +330,9 @@ async function main() {
     edit: { http: editHttp, rebuilds },
   };
   const results: BenchResults = { ...partial, targets: judge(partial) };
-  fs.writeFileSync(path.join(OUT_DIR, 'bench.json'), JSON.stringify(results, null, 2));
+  fs.writeFileSync(path.join(OUT_DIR, 'bench.json'), JSON.stringify({ ...results, searchGaps }, null, 2));
   console.log('\n' + formatResults(results));
+  console.log('\n' + formatSearchGaps(searchGaps));
   console.log(`\n(JSON: ${path.relative(ROOT, path.join(OUT_DIR, 'bench.json'))}; server logs in ${path.relative(ROOT, OUT_DIR)}/)`);
 }
 
