@@ -18,16 +18,25 @@ const common = { testTimeout: 60_000, hookTimeout: 300_000 };
 
 export default defineConfig({
   test: {
-    // runs once, for both projects (which inherit what it provides)
+    // runs once, for every project (which inherit what it provides)
     globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default'],
+    // Test files run two at a time (TEST_WORKERS), each worker on its own copies of the
+    // imported databases (test/support/worker-copies.ts); a worker's files take turns.
+    // Projects that run together must share this number.
+    maxWorkers: testWorkers(),
     projects: [
       {
-        // Test files run two at a time (TEST_WORKERS), each worker on its own copies of the
-        // imported databases (test/support/worker-copies.ts); a worker's files take turns.
-        test: { name: 'en-parallele', include: ['test/**/*.test.ts'], exclude: ALONE, maxWorkers: testWorkers(), ...common },
+        test: {
+          name: 'en-parallele',
+          include: ['test/**/*.test.ts'],
+          exclude: [...ALONE, 'test/unit/**/*.svelte.test.ts'],
+          maxWorkers: testWorkers(),
+          ...common,
+        },
       },
       { test: { name: 'seuls', include: ALONE, fileParallelism: false, maxWorkers: 1, ...common } },
+      './vitest.client.config.ts',
     ],
   },
 });

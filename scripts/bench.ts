@@ -4,6 +4,7 @@
 // and MapServer 8 over the same tables replay the same tile list, cold then warm (wrk at
 // 1, 16, 64 connections); then API timings on PostGIS and PGlite, server memory, targets.
 // Prints a table and writes bench-results/bench.json. Loopback only.
+// Length: the bench's sequence in one script; each measure lives in scripts/bench/.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import { DEFAULT_BENCH_URL, prepareDb } from './bench/db-setup.ts';
 import { get, percentile } from './bench/http.ts';
 import { measureEditVisibility } from './bench/edit.ts';
 import { measureRebuilds } from './bench/rebuild.ts';
+import { formatSearchGaps, measureSearchGaps } from './bench/search-gaps.ts';
 import { writeMapfile } from './bench/mapfile.ts';
 import { childPids, memoryOf, startChild, type Child } from './bench/processes.ts';
 import { formatResults, judge, type ApiResult, type BenchResults, type PassResult, type TileServerResult } from './bench/report.ts';
@@ -42,6 +44,7 @@ const DURATION_S = Number(args.duration);
 const API_N = Number(args['api-n']);
 const COLD_LIMIT_S = Number(args['cold-limit']);
 const CONNECTIONS = [1, 16, 64];
+const SEARCH_GAPS_RUNS = 200;
 const TSX = ['--import', 'tsx'];
 
 const log = (s: string) => console.log(`[bench] ${s}`);
@@ -292,7 +295,18 @@ async function main() {
   // --- what a change costs the tiles: the longest wait while a layer is indexed again
   log('tiles after a change (in process)…');
   const rebuilds = await measureRebuilds(db, list);
+  // --- issue 15's search and national gaps, in process (scripts/bench/search-gaps.ts)
+  log('search and national gaps (in process)…');
+  const searchGaps = [await measureSearchGaps(db, SEARCH_GAPS_RUNS)];
   await db.close();
+  if (!args['no-pglite']) {
+    const lite = await prepareDb({ dataDir: PGLITE_DIR, geodataDir: GEODATA_DIR, log });
+    try {
+      searchGaps.push(await measureSearchGaps(lite, SEARCH_GAPS_RUNS));
+    } finally {
+      await lite.close();
+    }
+  }
   machine.loadEnd = os.loadavg()[0]!.toFixed(1);
 
   const partial = {
@@ -316,8 +330,9 @@ async function main() {
     edit: { http: editHttp, rebuilds },
   };
   const results: BenchResults = { ...partial, targets: judge(partial) };
-  fs.writeFileSync(path.join(OUT_DIR, 'bench.json'), JSON.stringify(results, null, 2));
+  fs.writeFileSync(path.join(OUT_DIR, 'bench.json'), JSON.stringify({ ...results, searchGaps }, null, 2));
   console.log('\n' + formatResults(results));
+  console.log('\n' + formatSearchGaps(searchGaps));
   console.log(`\n(JSON: ${path.relative(ROOT, path.join(OUT_DIR, 'bench.json'))}; server logs in ${path.relative(ROOT, OUT_DIR)}/)`);
 }
 

@@ -133,7 +133,7 @@ export function createApp(
     perimeterImportRoutes(db, changed, jobs),
     perimeterVersionRoutes(db, changed),
     compareRoutes(db),
-    gapRoutes(db, () => version.current),
+    gapRoutes(db, version),
     inventoryRoutes(db),
     panoramaRoutes(db, () => version.current),
     schemeImportRoutes(db, () => changed('scheme')),

@@ -14,6 +14,9 @@ import type { TileStore } from './tiles/store.ts';
  */
 export class DataVersion {
   private value = 0;
+  /** Changes of all layers at once, and of each layer: what a cache of a few layers checks. */
+  private everything = 0;
+  private readonly byLayer = new Map<string, number>();
 
   constructor(private readonly tiles: TileStore) {}
 
@@ -21,9 +24,16 @@ export class DataVersion {
     return this.value;
   }
 
+  /** A key that changes whenever one of these layers does (a registry edit leaves the communes' unchanged). */
+  of(layers: readonly string[]): string {
+    return `${this.everything}:${layers.map((l) => this.byLayer.get(l) ?? 0).join(',')}`;
+  }
+
   /** A layer changed (null: all of them). */
   changed(layer: string | null): void {
     this.value++;
+    if (layer === null) this.everything++;
+    else this.byLayer.set(layer, (this.byLayer.get(layer) ?? 0) + 1);
     this.tiles.invalidate(layer ?? undefined);
   }
 }

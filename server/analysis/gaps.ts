@@ -23,6 +23,13 @@ export interface GapResult {
   partlyCovered: GapTotals & { communes: ZoneCommune[] };
 }
 
+/** localeCompare's order, without building a collator at every comparison (34,000 communes are sorted). */
+const byCode = new Intl.Collator().compare;
+
+/** The order of the commune lists: most populous first. Communes given in this order are sorted in one pass. */
+export const byPopulation = (a: { population: number; code: string }, b: { population: number; code: string }) =>
+  b.population - a.population || byCode(a.code, b.code);
+
 function totals(list: ZoneCommune[]): GapTotals {
   return {
     communeCount: list.length,
@@ -36,7 +43,6 @@ export function coverageGaps(zone: ZoneCommune[]): GapResult {
   const partly = zone.filter((c) => c.covered !== null && c.covered > 0 && c.covered < 1);
   const zoneTotals = totals(zone);
   const u = totals(uncovered);
-  const byPopulation = (a: ZoneCommune, b: ZoneCommune) => b.population - a.population || a.code.localeCompare(b.code);
   return {
     zone: zoneTotals,
     uncovered: {
@@ -51,6 +57,15 @@ export function coverageGaps(zone: ZoneCommune[]): GapResult {
         .map(({ code, name, population, areaKm2, covered }) => ({ code, name, population, areaKm2, covered })),
     },
   };
+}
+
+/** Communes given their coverage: the largest share of each inside a perimeter of the layer (none: null). */
+export function withCover<T extends Omit<ZoneCommune, 'covered'>>(
+  communes: T[],
+  cover: { commune: string; share: number }[],
+): (T & { covered: number | null })[] {
+  const share = new Map(cover.map((c) => [c.commune, c.share]));
+  return communes.map((c) => Object.assign({ covered: share.get(c.code) ?? null }, c));
 }
 
 /** The gaps of one département or EPCI (its communes inside the zone only). */
@@ -88,5 +103,5 @@ export function gapsByArea<T extends ZoneCommune>(zone: T[], areaOf: (c: T) => {
     }
   }
   const rows = [...areas.values()].map((r) => ({ ...r, share: r.population > 0 ? r.uncoveredPopulation / r.population : 0 }));
-  return rows.sort((a, b) => b.share - a.share || b.uncoveredPopulation - a.uncoveredPopulation || a.code.localeCompare(b.code));
+  return rows.sort((a, b) => b.share - a.share || b.uncoveredPopulation - a.uncoveredPopulation || byCode(a.code, b.code));
 }

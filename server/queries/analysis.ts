@@ -118,6 +118,35 @@ export async function zoneCoverage(
   );
 }
 
+export type ReferenceRow = Omit<ZoneRow, 'covered' | 'geometry'>;
+
+/**
+ * Every commune with its département and EPCI names: the national zone of every gap
+ * answer, whatever the layer (zoneCoverage's columns, without the coverage).
+ */
+export async function communeReference(db: Queryable): Promise<ReferenceRow[]> {
+  return db.query<ReferenceRow>(
+    `SELECT c.code, c.name, c.population, round(coalesce(c.area_km2, 0)::numeric, 2)::float8 AS "areaKm2",
+            c.departement, d.name AS "departementName", c.epci, e.name AS "epciName"
+     FROM atlas.commune c
+     LEFT JOIN atlas.perimeter d ON d.layer = 'departement' AND d.code = c.departement
+     LEFT JOIN atlas.perimeter e ON e.layer = 'epci' AND e.code = c.epci
+     ORDER BY c.code`,
+  );
+}
+
+/** The largest share of each commune inside a perimeter of the layer (scheme type optional), as in zoneCoverage. */
+export async function layerCover(db: Queryable, layer: string, schemeType: string | null): Promise<{ commune: string; share: number }[]> {
+  return db.query(
+    `SELECT m.commune, max(coalesce(m.share, 1)) AS share
+     FROM atlas.membership m
+     JOIN atlas.perimeter p ON p.layer = m.layer AND p.code = m.code
+     WHERE m.layer = $1 AND ($2::text IS NULL OR p.subtype = $2)
+     GROUP BY m.commune`,
+    [layer, schemeType],
+  );
+}
+
 /** Names and vintages of layers, for the first lines of an analysis CSV. */
 export async function layerVintages(db: Queryable, layers: string[]): Promise<{ name: string; vintage: string }[]> {
   return db.query(`SELECT name, vintage FROM atlas.layer WHERE id = ANY($1::text[]) ORDER BY sort, id`, [layers]);

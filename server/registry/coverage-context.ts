@@ -33,21 +33,39 @@ export function fictionWording(label: string, count: number, known: number): str
   return `${all ? `Les ${count}` : `${count} des ${known}`} ${label} de la zone ${count > 1 ? 'sont des exemples fictifs' : 'est un exemple fictif'}, générés pour la démonstration : cette réponse ne décrit pas la réalité.`;
 }
 
+/** What a coverage question's context reads from the data (not the inventory declarations): one data version's worth. */
+export interface ZoneFacts {
+  units: { known: number; fictitious: number };
+  /** The départements of the zone, when the layer's coverage depends on an inventory. */
+  departements: { departement: string; region: string }[] | null;
+}
+
+export async function zoneFacts(db: Queryable, q: { layer: string; schemeTypes: string[] | null; zone: Zone }): Promise<ZoneFacts> {
+  const zl = q.zone?.layer ?? null;
+  const zc = q.zone?.code ?? null;
+  const types = q.layer === 'scheme' ? (q.schemeTypes ?? SCHEME_TYPES) : inventoryTypes(q.layer, null);
+  const [units, departements] = await Promise.all([
+    unitsInZone(db, q.layer, q.schemeTypes, zl, zc),
+    types ? zoneDepartements(db, zl, zc) : null,
+  ]);
+  return { units, departements };
+}
+
 /**
  * Inventory and fiction of a coverage question: communes (or `subject`) of `zone` without
- * a unit of `layer` (of `schemeTypes`).
+ * a unit of `layer` (of `schemeTypes`). `facts` may come from a cache of the same data
+ * version (zoneFacts); the inventory declarations are read every time.
  */
 export async function coverageContext(
   db: Queryable,
   q: { layer: string; schemeTypes: string[] | null; label: string; subject: string; zone: Zone },
+  facts?: ZoneFacts,
 ): Promise<CoverageContext> {
-  const zl = q.zone?.layer ?? null;
-  const zc = q.zone?.code ?? null;
-  const units = await unitsInZone(db, q.layer, q.schemeTypes, zl, zc);
+  const { units, departements } = facts ?? (await zoneFacts(db, q));
   const types = q.layer === 'scheme' ? (q.schemeTypes ?? SCHEME_TYPES) : inventoryTypes(q.layer, null);
   let inventory: ZoneInventory | null = null;
-  if (types) {
-    const [entries, departements] = await Promise.all([inventoryEntries(db, types), zoneDepartements(db, zl, zc)]);
+  if (types && departements) {
+    const entries = await inventoryEntries(db, types);
     inventory = zoneInventory(entries, departements, types, units.known, q.subject);
   }
   return {

@@ -8,15 +8,26 @@
 // units were counted; the CSV repeats both in its first lines, with the query and the data
 // vintage, and every file is named after its layer, its zone and the date.
 import { Router } from 'express';
-import { coverageGaps, gapsByArea } from '../analysis/gaps.ts';
+import { byPopulation, coverageGaps, gapsByArea, withCover } from '../analysis/gaps.ts';
+import { GapAnswers, KeptWhile } from '../analysis/gap-answers.ts';
 import { SingleFlight } from '../analysis/single-flight.ts';
+import { compressBody, jsonEncoding } from '../compress-json.ts';
 import { exportDate, exportFileName } from '../../contract/export-name.ts';
 import { sendCsv, sendGeojson } from '../export/send.ts';
 import type { Db } from '../../core/db/db.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { analysisCsv } from '../../core/csv/write.ts';
 import { resolveLayer } from '../layers.ts';
-import { layerVintages, qpvWithoutScheme, zoneCoverage, type ZoneRow } from '../queries/analysis.ts';
+import {
+  communeReference,
+  layerCover,
+  layerVintages,
+  qpvWithoutScheme,
+  zoneCoverage,
+  type ReferenceRow,
+  type ZoneRow,
+} from '../queries/analysis.ts';
+import type { DataVersion } from '../data-changes.ts';
 import { findPerimeter } from '../queries/territories.ts';
 import { layerName } from '../queries/inventory.ts';
 
@@ -27,7 +38,7 @@ async function layerLabel(db: Db, layer: string): Promise<string> {
   return SHORT_LABELS[layer] ?? (await layerName(db, layer)) ?? layer;
 }
 import { gapsQuery as gapsSchema, qpvGapsQuery } from '../../contract/analysis.ts';
-import { coverageContext } from '../registry/coverage-context.ts';
+import { coverageContext, zoneFacts } from '../registry/coverage-context.ts';
 
 async function resolveZone(db: Db, within: { layer: string; code: string } | null) {
   if (!within) return null;
@@ -38,20 +49,6 @@ async function resolveZone(db: Db, within: { layer: string; code: string } | nul
   const zone = await findPerimeter(db, layer, within.code, null);
   if (!zone) throw notFound(`Zone introuvable : « ${within.layer}:${within.code} ».`);
   return { layer: zone.layer, code: zone.code, name: zone.name };
-}
-
-/** Answers of the last national or regional gap analyses, valid for one data version. */
-class AnswerCache {
-  private entries = new Map<string, { version: number; body: unknown }>();
-  constructor(private readonly limit = 16) {}
-  get(key: string, version: number): unknown {
-    const e = this.entries.get(key);
-    return e && e.version === version ? e.body : undefined;
-  }
-  set(key: string, version: number, body: unknown) {
-    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { version, body });
-  }
 }
 
 function zoneText(zone: { layer: string; code: string; name: string } | null): string {
@@ -71,27 +68,52 @@ function areas(rows: ZoneRow[]) {
   };
 }
 
-export function gapRoutes(db: Db, dataVersion: () => number): Router {
+/** The layers communeReference reads: its rows stay valid while none of them changes. */
+const REFERENCE_LAYERS = ['commune', 'departement', 'epci'];
+
+export function gapRoutes(db: Db, versions: Pick<DataVersion, 'current' | 'of'>): Router {
   const router = Router();
-  const cache = new AnswerCache();
+  const answers = new GapAnswers<object>();
+  // the communes of France with their names, read once per reference data version: after a
+  // registry edit the national answer reads only the coverage of its layer
+  const reference = new KeptWhile<ReferenceRow[]>();
   const computing = new SingleFlight<Awaited<ReturnType<typeof zoneCoverage>>>();
 
   router.get('/gaps', async (req, res) => {
     const q = gapsSchema.parse(req.query);
+    // read first: an answer computed from later reads is kept under an older version at worst
+    const version = versions.current;
     const cacheKey = `${q.layer}|${q.within ? `${q.within.layer}:${q.within.code}` : 'france'}`;
     const { layer, schemeType } = await resolveLayer(db, q.layer);
     if (layer === 'commune') throw badRequest('Les communes couvrent tout le territoire : choisissez une autre couche.');
     const zone = await resolveZone(db, q.within);
     const label = schemeType ?? (await layerLabel(db, layer));
-    // declared inventory changes do not bump the data version: never cached
-    const ctx = await coverageContext(db, { layer, schemeTypes: schemeType ? [schemeType] : null, label, subject: 'communes', zone });
-    const cached = q.format === 'json' ? cache.get(cacheKey, dataVersion()) : undefined;
-    if (cached) return res.json({ ...(cached as object), ...ctx });
-    const version = dataVersion();
+    const question = { layer, schemeTypes: schemeType ? [schemeType] : null, label, subject: 'communes', zone };
+    // declared inventory changes do not bump the data version: read at every request
+    const facts = await answers.facts(cacheKey, version, () => zoneFacts(db, question));
+    const ctx = await coverageContext(db, question, facts);
     const geometry = q.format === 'geojson';
-    const rows = await computing.run(`${cacheKey}|${geometry}|${version}`, () =>
-      zoneCoverage(db, layer, schemeType, zone?.layer ?? null, zone?.code ?? null, geometry),
-    );
+    const zoneRows = () =>
+      computing.run(`${cacheKey}|${geometry}|${version}`, async () => {
+        if (zone || geometry) return zoneCoverage(db, layer, schemeType, zone?.layer ?? null, zone?.code ?? null, geometry);
+        // in the order of the answer's lists, which then sort in one pass
+        const communes = await reference.get(versions.of(REFERENCE_LAYERS), async () => (await communeReference(db)).sort(byPopulation));
+        return withCover(communes, await layerCover(db, layer, schemeType));
+      });
+    if (q.format === 'json') {
+      const compute = async () => {
+        const rows = await zoneRows();
+        return { layer: q.layer, within: zone, ...coverageGaps(rows), areas: areas(rows) };
+      };
+      const encoding = jsonEncoding(req);
+      if (!encoding) return res.json({ ...(await answers.body(cacheKey, version, compute)), ...ctx });
+      const bytes = await answers.encoded(cacheKey, version, ctx, encoding, compute, compressBody);
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Content-Encoding', encoding);
+      res.vary('Accept-Encoding');
+      return res.send(bytes);
+    }
+    const rows = await zoneRows();
     const result = coverageGaps(rows);
     const fileLabel = (schemeType ?? layer).toLowerCase();
     const date = exportDate();
@@ -134,26 +156,21 @@ export function gapRoutes(db: Db, dataVersion: () => number): Router {
       sendCsv(res, exportFileName(name, zone, date, 'csv'), csv);
       return;
     }
-    if (q.format === 'geojson') {
-      if (q.by !== 'commune') throw badRequest('Le GeoJSON ne donne que les communes : retirez by, ou demandez format=csv.');
-      const uncovered = new Set(result.uncovered.communes.map((c) => c.code));
-      sendGeojson(res, exportFileName(`communes-sans-${fileLabel}`, zone, date, 'geojson'), {
-        type: 'FeatureCollection',
-        inventory: ctx.inventory,
-        fiction: ctx.fiction,
-        features: rows
-          .filter((r) => uncovered.has(r.code))
-          .map(({ geometry, code, name, population, areaKm2 }) => ({
-            type: 'Feature',
-            properties: { code, name, population, areaKm2 },
-            geometry: JSON.parse(geometry ?? 'null'),
-          })),
-      });
-      return;
-    }
-    const body = { layer: q.layer, within: zone, ...result, areas: areas(rows) };
-    cache.set(cacheKey, version, body);
-    res.json({ ...body, ...ctx });
+    // GeoJSON
+    if (q.by !== 'commune') throw badRequest('Le GeoJSON ne donne que les communes : retirez by, ou demandez format=csv.');
+    const uncovered = new Set(result.uncovered.communes.map((c) => c.code));
+    sendGeojson(res, exportFileName(`communes-sans-${fileLabel}`, zone, date, 'geojson'), {
+      type: 'FeatureCollection',
+      inventory: ctx.inventory,
+      fiction: ctx.fiction,
+      features: rows
+        .filter((r) => uncovered.has(r.code))
+        .map(({ geometry, code, name, population, areaKm2 }) => ({
+          type: 'Feature',
+          properties: { code, name, population, areaKm2 },
+          geometry: JSON.parse(geometry ?? 'null'),
+        })),
+    });
   });
 
   router.get('/gaps/qpv', async (req, res) => {

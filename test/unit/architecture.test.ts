@@ -85,3 +85,41 @@ describe('import graph', () => {
     expect(importCycles(graph)).toEqual([]);
   });
 });
+
+/** Files longer than `max` lines whose header (first 12 lines) gives no "Length:" reason. */
+function unexplainedLongFiles(files: { path: string; text: string }[], max = 300): string[] {
+  return files
+    .filter((f) => f.text.split('\n').length > max && !/Length: \S/.test(f.text.split('\n').slice(0, 12).join('\n')))
+    .map((f) => f.path);
+}
+
+describe('file length', () => {
+  it('flags a long file without a reason, not one with a reason or a short one', () => {
+    const long = 'x\n'.repeat(400);
+    expect(
+      unexplainedLongFiles([
+        { path: 'a.ts', text: '// header\n' + long },
+        { path: 'b.ts', text: '// header\n// Length: one table per layer.\n' + long },
+        { path: 'c.ts', text: '// header\nx\n' },
+      ]),
+    ).toEqual(['a.ts']);
+  });
+
+  it('every application file over ~300 lines says at its top why it is long', () => {
+    const files = [...FOLDERS, 'scripts'].flatMap(sourceFiles).map((p) => ({ path: p, text: fs.readFileSync(path.join(ROOT, p), 'utf8') }));
+    expect(files.length).toBeGreaterThan(150);
+    expect(unexplainedLongFiles(files)).toEqual([]);
+  });
+});
+
+describe('SQL in query modules', () => {
+  it('no server file outside server/queries/ sends SQL itself', () => {
+    const callsDb = /\.query\s*(<[^>]*>)?\s*\(/;
+    const offenders = sourceFiles('server')
+      .filter((f) => !f.startsWith(path.join('server', 'queries') + path.sep))
+      .filter((f) => callsDb.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(offenders).toEqual([]);
+    // the pattern does catch a literal statement sent from a route
+    expect(callsDb.test('await db.query<{ n: number }>(`SELECT 1`)')).toBe(true);
+  });
+});
