@@ -28,10 +28,9 @@ export async function layerFeatures(db: Queryable, layer: string): Promise<TileF
   if (layer === 'commune') {
     return db.query<TileFeatureRow>(`SELECT ${COMMUNE_COLUMNS} FROM atlas.commune WHERE geom IS NOT NULL ORDER BY code`);
   }
-  return db.query<TileFeatureRow>(
-    `SELECT ${PERIMETER_COLUMNS} FROM atlas.perimeter WHERE layer = $1 AND geom IS NOT NULL ORDER BY code`,
-    [layer],
-  );
+  return db.query<TileFeatureRow>(`SELECT ${PERIMETER_COLUMNS} FROM atlas.perimeter WHERE layer = $1 AND geom IS NOT NULL ORDER BY code`, [
+    layer,
+  ]);
 }
 
 /** Rows per page: a page of communes is about 0.7 MB of JSON. */

@@ -58,7 +58,9 @@ describe('filterTar', () => {
 });
 
 describe('the PostGIS bundle of the embedded database', () => {
-  const source = createRequire(import.meta.url).resolve('@electric-sql/pglite-postgis').replace(/index\.c?js$/, 'postgis.tar.gz');
+  const source = createRequire(import.meta.url)
+    .resolve('@electric-sql/pglite-postgis')
+    .replace(/index\.c?js$/, 'postgis.tar.gz');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mf-postgis-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
