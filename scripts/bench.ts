@@ -4,6 +4,7 @@
 // and MapServer 8 over the same tables replay the same tile list, cold then warm (wrk at
 // 1, 16, 64 connections); then API timings on PostGIS and PGlite, server memory, targets.
 // Prints a table and writes bench-results/bench.json. Loopback only.
+// Length: the bench's sequence in one script; each measure lives in scripts/bench/.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -2,6 +2,7 @@
 // QPV, coordinators): counts by type and status, coverage, scale of perimeters,
 // population bands, coordination, QPV without ASV nor CLS, growth by year. No database
 // here, so every rule is unit-tested on hand-made data; the SQL is in queries/panorama.ts.
+// Length: one function per panorama block over the same rows.
 import { INVENTORY_TYPES } from '../../contract/inventory.ts';
 import { POPULATION_BANDS, SCALES, type PanoramaBody } from '../../contract/panorama.ts';
 import { frenchDate, type ZoneInventory } from '../registry/inventory-status.ts';

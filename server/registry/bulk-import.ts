@@ -5,6 +5,7 @@
 // every row ends created, updated, unchanged or rejected, with the reason.
 // The pure parts (reading, grouping, resolving names, comparing) come first and are
 // unit-tested; `planBulkImport` / `applyBulkImport` talk to the database.
+// Length: the pure steps of one import kept in reading order (parse, group, resolve, compare, plan).
 import { parseCsv } from '../../core/csv/read.ts';
 import type { SessionUser } from '../../contract/permissions.ts';
 import type { Queryable } from '../../core/db/db.ts';

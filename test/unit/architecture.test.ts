@@ -85,3 +85,29 @@ describe('import graph', () => {
     expect(importCycles(graph)).toEqual([]);
   });
 });
+
+/** Files longer than `max` lines whose header (first 12 lines) gives no "Length:" reason. */
+function unexplainedLongFiles(files: { path: string; text: string }[], max = 300): string[] {
+  return files
+    .filter((f) => f.text.split('\n').length > max && !/Length: \S/.test(f.text.split('\n').slice(0, 12).join('\n')))
+    .map((f) => f.path);
+}
+
+describe('file length', () => {
+  it('flags a long file without a reason, not one with a reason or a short one', () => {
+    const long = 'x\n'.repeat(400);
+    expect(
+      unexplainedLongFiles([
+        { path: 'a.ts', text: '// header\n' + long },
+        { path: 'b.ts', text: '// header\n// Length: one table per layer.\n' + long },
+        { path: 'c.ts', text: '// header\nx\n' },
+      ]),
+    ).toEqual(['a.ts']);
+  });
+
+  it('every application file over ~300 lines says at its top why it is long', () => {
+    const files = [...FOLDERS, 'scripts'].flatMap(sourceFiles).map((p) => ({ path: p, text: fs.readFileSync(path.join(ROOT, p), 'utf8') }));
+    expect(files.length).toBeGreaterThan(150);
+    expect(unexplainedLongFiles(files)).toEqual([]);
+  });
+});

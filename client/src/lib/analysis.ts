@@ -1,5 +1,6 @@
 // From the analysis answers of the API to what the views show: part colours, the map
 // highlight of each analysis, entanglement rows (schemes split by type). Pure.
+// Length: one small pure function per analysis view, together because they share the colour scales.
 import type { Comparison, Entanglement, EntanglementUnit, GapLevel, Gaps, QpvGaps, SchemeLoad } from './api.ts';
 import {
   GAP_COLORS,

@@ -6,6 +6,7 @@
 // test/unit/palette.test.ts); each layer also differs by line width, dash or hatching so
 // it stays distinguishable in grey print, and its outline runs in its own lane inside the
 // border (see LANE), so that layers sharing a border show side by side.
+// Length: mostly the table of hand-tuned looks, one per known layer.
 import type { LayerInfo, Membership, SearchResult } from './api.ts';
 
 export type Hatch = 'up' | 'down' | 'horizontal' | 'vertical' | 'cross';
@@ -433,4 +434,15 @@ export function entryFor(entries: LayerEntry[], layer: string, type?: string | n
 /** "Intercommunalité", "CLS", "Commune": what a search result or a membership is. */
 export function unitLabel(entries: LayerEntry[], item: Pick<SearchResult | Membership, 'layer' | 'type'>): string {
   return entryFor(entries, item.layer, item.type)?.unitLabel ?? UNIT_LABELS[item.layer] ?? item.layer;
+}
+
+/** "Source (vintage, vintage)" for each source of the given layers or entries (the printed map's credits). */
+export function sourcesOf(entries: LayerEntry[], used: string[]): string[] {
+  const wanted = new Set(used);
+  const bySource = new Map<string, Set<string>>();
+  for (const e of entries) {
+    if (!wanted.has(e.id) && !wanted.has(e.layer)) continue;
+    bySource.set(e.source, (bySource.get(e.source) ?? new Set()).add(e.vintage));
+  }
+  return [...bySource].map(([source, vintages]) => `${source} (${[...vintages].join(', ')})`);
 }

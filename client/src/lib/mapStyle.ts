@@ -5,6 +5,7 @@
 // and place names. Every entry has all its map layers from the start, hidden when
 // inactive: a source whose layers are all hidden loads no tile, so toggling is cheap and
 // the drawing order never changes.
+// Length: every map layer of every entry and the reference layers in one builder, so the drawing order reads top to bottom.
 import type {
   DataDrivenPropertyValueSpecification,
   LineLayerSpecification,

@@ -2,7 +2,7 @@
 // shared by the territory sheet (which fills it without leaving the sheet), the compare
 // view and the application shell (which mirrors it in the permalink). A full basket
 // refuses additions instead of dropping a perimeter the user chose.
-import { MAX_COMPARED, refString, sameSelection, type TerritoryRef } from './permalink.ts';
+import { MAX_COMPARED, refString, sameSelection, type TerritoryRef } from '../lib/permalink.ts';
 
 /** Shown wherever an add control is disabled because the basket is full. */
 export const BASKET_FULL = `${MAX_COMPARED} périmètres au plus : retirez-en un pour en ajouter`;
