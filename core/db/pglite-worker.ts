@@ -7,17 +7,27 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
 import type { PgliteReply, PgliteRequest, SerializedError } from './pglite.ts';
+import { slimPostgis } from './pglite-postgis.ts';
 
 const port = parentPort;
 if (!port) throw new Error('pglite-worker.ts runs in a worker thread');
 const { dataDir } = workerData as { dataDir: string };
 
+/**
+ * PostgreSQL's page cache, inside the WebAssembly memory (which never shrinks): 32 MB
+ * rather than 128 MB. The whole national database is 85 MB on disk and its pages not
+ * cached here come from the system's file cache; measured on the national data, 90 MB
+ * less resident memory and no slower queries (a scan of every commune, all EPCI crossed
+ * with all communes).
+ */
+const SHARED_BUFFERS = '32MB';
+
 const ready: Promise<PGlite> = (async () => {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir, {
-    extensions: { postgis },
+    extensions: { postgis: slimPostgis(undefined, (err) => console.warn('PostGIS: full bundle used,', (err as Error).message)) },
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
     // int8 as JS numbers, like the pg implementation.
     parsers: { 20: (v: string) => Number(v) },
   });

@@ -3,6 +3,7 @@
 // holds up the thread that answers requests. Messages are described in cutter.ts. A
 // layer loaded again replaces its index (after an edit or an import).
 import { parentPort, workerData } from 'node:worker_threads';
+import type { TileFeatureRow } from '../queries/tiles.ts';
 import type { CutterOptions, CutterReply, CutterRequest, CutterStats, CutTile } from './cutter.ts';
 import { packTile } from './encode.ts';
 import { LayerIndex } from './layer-index.ts';
@@ -11,14 +12,30 @@ const port = parentPort;
 if (!port) throw new Error('cutter-worker.ts runs in a worker thread');
 const { maxDrilledTiles } = workerData as CutterOptions;
 const indexes = new Map<string, LayerIndex>();
+/** Pages of a layer received since its first one, until it is built. */
+const pages = new Map<string, string[]>();
 
 function handle(msg: CutterRequest): CutTile | CutterStats | null {
   switch (msg.type) {
-    case 'load':
+    case 'page': {
+      if (msg.first) pages.set(msg.layer, []);
+      // a page without its first one (sent to a worker that stopped since) fails the load
+      const received = pages.get(msg.layer);
+      if (!received) throw new Error(`layer ${msg.layer}: page without its first page`);
+      received.push(msg.json);
+      return null;
+    }
+    case 'load': {
+      const received = pages.get(msg.layer);
+      if (!received) throw new Error(`layer ${msg.layer}: no page received`);
+      pages.delete(msg.layer);
+      const rows = received.flatMap((json) => JSON.parse(json) as TileFeatureRow[]);
+      received.length = 0;
       // the old index goes first: never two versions of a layer in memory at once
       indexes.delete(msg.layer);
-      indexes.set(msg.layer, new LayerIndex(msg.layer, msg.rows, maxDrilledTiles));
+      indexes.set(msg.layer, new LayerIndex(msg.layer, rows, maxDrilledTiles));
       return null;
+    }
     case 'cut': {
       const bodies: Uint8Array[] = [];
       for (const layer of msg.layers) {

@@ -3,10 +3,12 @@
 // dies, pending calls fail, a new worker starts on the next call and `onLost` tells the
 // store that every layer must be loaded again.
 import { Worker } from 'node:worker_threads';
-import type { TileFeatureRow } from '../queries/tiles.ts';
 
 export type CutterRequest =
-  | { id: number; type: 'load'; layer: string; rows: TileFeatureRow[] }
+  /** A page of a layer's rows, as JSON text (queries/tiles.ts); `first` starts the layer afresh. */
+  | { id: number; type: 'page'; layer: string; json: string; first: boolean }
+  /** Builds the layer's index from the pages sent since its first one. */
+  | { id: number; type: 'load'; layer: string }
   | { id: number; type: 'cut'; key: string; layers: string[]; z: number; x: number; y: number }
   | { id: number; type: 'stats' };
 
@@ -57,6 +59,8 @@ export class TileCutter {
   private pending = new Map<number, Pending>();
   private nextId = 1;
   private heapLimitMb: number;
+  /** Workers started so far: a layer's pages must all reach the same one. */
+  private starts = 0;
   /** Set by retire(): no new calls, the worker stops once the last pending call is answered. */
   private retired = false;
 
@@ -71,6 +75,7 @@ export class TileCutter {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = startWorker(this.options, this.heapLimitMb);
+    this.starts++;
     // the server's socket keeps the process alive, not the cutter (scripts exit when done)
     worker.unref();
     worker.on('message', (reply: CutterReply) => {
@@ -111,8 +116,27 @@ export class TileCutter {
     });
   }
 
-  async load(layer: string, rows: TileFeatureRow[]): Promise<void> {
-    await this.call({ type: 'load', layer, rows });
+  /**
+   * Loads a layer from pages of JSON rows: each page goes to the worker as it comes, as
+   * one string (copied in a few milliseconds, parsed there), never as row objects.
+   */
+  async load(layer: string, pages: AsyncIterable<string>): Promise<void> {
+    let worker: number | undefined;
+    const sameWorker = () => {
+      // the pages sent so far left with a worker that stopped: the caller loads again
+      if (!this.worker || this.starts !== worker) throw new Error(`tile cutter stopped while loading ${layer}`);
+    };
+    for await (const json of pages) {
+      if (worker === undefined) {
+        await this.call({ type: 'page', layer, json, first: true });
+        worker = this.starts;
+      } else {
+        sameWorker();
+        await this.call({ type: 'page', layer, json, first: false });
+      }
+    }
+    sameWorker();
+    await this.call({ type: 'load', layer });
   }
 
   async cut(key: string, layers: string[], z: number, x: number, y: number): Promise<CutTile | null> {

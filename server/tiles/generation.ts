@@ -3,7 +3,7 @@
 // import, so that tiles keep coming from the previous data while the new indexes are built
 // (store.ts): a tile is always cut by one generation, so never from two data versions.
 import type { Queryable } from '../../core/db/db.ts';
-import { layerFeatures } from '../queries/tiles.ts';
+import { layerFeaturePages } from '../queries/tiles.ts';
 import { TileCutter, type CutterOptions } from './cutter.ts';
 
 export class Generation {
@@ -36,7 +36,7 @@ export class Generation {
   load(layer: string, version: number): Promise<void> {
     const current = this.layers.get(layer);
     if (current && current.version >= version) return current.loading;
-    const loading = layerFeatures(this.db, layer).then((rows) => this.cutter.load(layer, rows));
+    const loading = this.cutter.load(layer, layerFeaturePages(this.db, layer));
     const entry = { version, loading };
     this.layers.set(layer, entry);
     loading.catch(() => {
