@@ -1,5 +1,6 @@
 // The databases the integration and e2e tests run against: always the embedded PGlite,
-// and PostgreSQL + PostGIS when TEST_DATABASE_URL (or DATABASE_URL) names one.
+// and PostgreSQL + PostGIS when TEST_DATABASE_URL (or DATABASE_URL) names one; each test
+// worker runs on its own copies of them (./worker-copies.ts).
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -23,9 +24,16 @@ export function configuredBackends(): Backend[] {
   return list;
 }
 
-/** Backends prepared (migrated and imported) by the global setup. */
+/**
+ * The backends this test worker runs on: its own copies of the ones the global setup
+ * migrated and imported (./worker-copies.ts), never shared with a file running at once.
+ */
 export function backends(): Backend[] {
-  return inject('backends');
+  const perWorker = inject('workerBackends');
+  const worker = Number(process.env.VITEST_POOL_ID ?? 1);
+  const mine = perWorker[worker - 1];
+  if (!mine) throw new Error(`Le worker de test n° ${worker} n'a pas de copie des bases (${perWorker.length} préparées).`);
+  return mine;
 }
 
 export function openBackend(b: Backend): Promise<Db> {
@@ -63,6 +71,7 @@ export async function startTestServer(
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    backends: Backend[];
+    /** Index = VITEST_POOL_ID - 1. */
+    workerBackends: Backend[][];
   }
 }

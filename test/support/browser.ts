@@ -54,8 +54,9 @@ export async function launchChromium(): Promise<Browser> {
 export type MapWindow = { __millefeuille: { map: import('maplibre-gl').Map } };
 
 /**
- * Waits until the map exists, its style and every visible tile are loaded and drawn,
- * then `settleMs` more (symbol placement fades in).
+ * Waits until the map exists, its style and every visible tile are loaded and drawn, and
+ * MapLibre says it rests (its `idle` event: no fade or label placement left to draw, which
+ * a busy machine can delay well past any fixed wait), then `settleMs` more.
  */
 export async function waitForMap(page: import('playwright-core').Page, settleMs = 0): Promise<void> {
   await page.waitForFunction(() => (window as unknown as { __millefeuille?: unknown }).__millefeuille !== undefined, null, {
@@ -69,6 +70,19 @@ export async function waitForMap(page: import('playwright-core').Page, settleMs 
     },
     null,
     { timeout: 30_000, polling: 100 },
+  );
+  // a fresh frame, then `idle` once nothing is left to draw (fired after every such frame)
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const { map } = (window as unknown as MapWindow).__millefeuille;
+        const timer = setTimeout(() => reject(new Error('la carte ne s’est pas arrêtée de dessiner en 30 s')), 30_000);
+        map.once('idle', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        map.triggerRepaint();
+      }),
   );
   if (settleMs) await page.waitForTimeout(settleMs);
 }
