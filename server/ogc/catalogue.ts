@@ -8,6 +8,7 @@ import { SCHEME_TYPE_LAYERS } from '../layers.ts';
 import { countSchemesByType, listLayers, type LayerRow } from '../queries/layers.ts';
 import { layerSummaries, type LayerSummaryRow } from '../queries/ogc.ts';
 import type { OgcFilterName } from '../../contract/ogc.ts';
+import { unionBbox } from '../../contract/bbox.ts';
 
 export type PropertyType = 'string' | 'integer' | 'number' | 'boolean';
 
@@ -107,17 +108,6 @@ function describe(l: LayerRow, title: string): string {
   return parts.join(' ');
 }
 
-function union(boxes: ([number, number, number, number] | null)[]): [number, number, number, number] | null {
-  const known = boxes.filter((b): b is [number, number, number, number] => b !== null);
-  if (!known.length) return null;
-  return [
-    Math.min(...known.map((b) => b[0])),
-    Math.min(...known.map((b) => b[1])),
-    Math.max(...known.map((b) => b[2])),
-    Math.max(...known.map((b) => b[3])),
-  ];
-}
-
 function build(layers: LayerRow[], byType: { type: string; count: number }[], summaries: LayerSummaryRow[]): Collection[] {
   const collections: Collection[] = [];
   const summary = (layer: string, type: string | null) =>
@@ -141,7 +131,7 @@ function build(layers: LayerRow[], byType: { type: string; count: number }[], su
       title: l.name,
       description: describe(l, l.name),
       count: l.count,
-      bbox: union(rows.map((r) => r.bbox)),
+      bbox: unionBbox(rows.map((r) => r.bbox)),
       hasType: rows.some((r) => r.hasType),
       hasFictif: rows.some((r) => r.hasFictif),
     });
@@ -156,7 +146,7 @@ function build(layers: LayerRow[], byType: { type: string; count: number }[], su
         title,
         description: describe(l, title),
         count: byType.find((t) => t.type === type)?.count ?? 0,
-        bbox: union(typed.map((r) => r.bbox)),
+        bbox: unionBbox(typed.map((r) => r.bbox)),
         hasType: true,
         hasFictif: typed.some((r) => r.hasFictif),
       });

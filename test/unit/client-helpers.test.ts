@@ -1,6 +1,7 @@
 // The client's pure helpers: French figures (an unknown share is "inconnue", never 0 %)
 // and the colours of the analyses (readable letters, the common part darkest, gap bands).
 import { describe, expect, it } from 'vitest';
+import { unionBbox } from '../../contract/bbox.ts';
 import { bearerLabel, formatArea, formatInteger, formatShare, plural, statusLabel } from '../../client/src/lib/format.ts';
 import {
   gapShareColor,
@@ -66,5 +67,13 @@ describe('analysis colours', () => {
     expect(gapShareColor(0.1)).toBe(GAP_SHARE_BANDS[1]!.color);
     expect(gapShareColor(0.5)).toBe(GAP_SHARE_BANDS[3]!.color);
     expect(gapShareColor(1)).toBe(GAP_SHARE_BANDS[4]!.color);
+  });
+});
+
+describe('extents (contract/bbox.ts, shared by the client and the OGC catalogue)', () => {
+  it('unites the known extents and ignores missing ones', () => {
+    expect(unionBbox([[1.2, 44.2, 2.1, 45], null, [0.9, 44.5, 1.5, 45.3], undefined])).toEqual([0.9, 44.2, 2.1, 45.3]);
+    expect(unionBbox([null, undefined])).toBeNull();
+    expect(unionBbox([])).toBeNull();
   });
 });
