@@ -69,7 +69,14 @@ export function judge(r: Omit<BenchResults, 'targets'>): BenchResults['targets']
   const o64 = at64(ours);
   if (o64) t.push({ target: 'warm tiles p99 < 15 ms at 64 connections', value: `${f(o64.p99Ms)} ms`, pass: o64.p99Ms < 15 });
   const m64 = at64(mapserver);
-  if (o64 && m64) {
+  if (o64 && m64 && m64.rps <= 0) {
+    // a peer that served nothing proves nothing: never a PASS by division by zero
+    t.push({
+      target: 'warm tiles ≥ 100× MapServer requests/s (64 connections)',
+      value: 'MapServer served nothing: not judged',
+      pass: false,
+    });
+  } else if (o64 && m64) {
     const x = o64.rps / m64.rps;
     t.push({
       target: 'warm tiles ≥ 100× MapServer requests/s (64 connections)',
