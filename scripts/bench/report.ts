@@ -1,5 +1,6 @@
 // The benchmark's results: their shape, the targets of issue 7 judged on them, and the
 // printed table (our figures, each peer's, and the ratio: > 1 means we do better).
+// Length: the result types, the judgement of every target and the printed table, one place per figure.
 import type { RebuildResult } from './rebuild.ts';
 import type { LoadResult } from './wrk.ts';
 
