@@ -40,10 +40,15 @@ export interface ZoneFacts {
   departements: { departement: string; region: string }[] | null;
 }
 
+/** The scheme types whose inventory decides this question's honesty (null: the layer has no inventory). */
+function inventoriedTypes(q: { layer: string; schemeTypes: string[] | null }) {
+  return q.layer === 'scheme' ? (q.schemeTypes ?? SCHEME_TYPES) : inventoryTypes(q.layer, null);
+}
+
 export async function zoneFacts(db: Queryable, q: { layer: string; schemeTypes: string[] | null; zone: Zone }): Promise<ZoneFacts> {
   const zl = q.zone?.layer ?? null;
   const zc = q.zone?.code ?? null;
-  const types = q.layer === 'scheme' ? (q.schemeTypes ?? SCHEME_TYPES) : inventoryTypes(q.layer, null);
+  const types = inventoriedTypes(q);
   const [units, departements] = await Promise.all([
     unitsInZone(db, q.layer, q.schemeTypes, zl, zc),
     types ? zoneDepartements(db, zl, zc) : null,
@@ -62,7 +67,7 @@ export async function coverageContext(
   facts?: ZoneFacts,
 ): Promise<CoverageContext> {
   const { units, departements } = facts ?? (await zoneFacts(db, q));
-  const types = q.layer === 'scheme' ? (q.schemeTypes ?? SCHEME_TYPES) : inventoryTypes(q.layer, null);
+  const types = inventoriedTypes(q);
   let inventory: ZoneInventory | null = null;
   if (types && departements) {
     const entries = await inventoryEntries(db, types);
