@@ -2,15 +2,14 @@
 // tiles, so that neither the indexes' heap (and its garbage collections) nor a long cut
 // holds up the thread that answers requests. Messages are described in cutter.ts. A
 // layer loaded again replaces its index (after an edit or an import).
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { TileFeatureRow } from '../queries/tiles.ts';
-import type { CutterOptions, CutterReply, CutterRequest, CutterStats, CutTile } from './cutter.ts';
+import type { CutterReply, CutterRequest, CutterStats, CutTile } from './cutter.ts';
 import { packTile } from './encode.ts';
 import { LayerIndex } from './layer-index.ts';
 
 const port = parentPort;
 if (!port) throw new Error('cutter-worker.ts runs in a worker thread');
-const { maxDrilledTiles } = workerData as CutterOptions;
 const indexes = new Map<string, LayerIndex>();
 /** Pages of a layer received since its first one, until it is built. */
 const pages = new Map<string, string[]>();
@@ -33,7 +32,7 @@ function handle(msg: CutterRequest): CutTile | CutterStats | null {
       received.length = 0;
       // the old index goes first: never two versions of a layer in memory at once
       indexes.delete(msg.layer);
-      indexes.set(msg.layer, new LayerIndex(msg.layer, rows, maxDrilledTiles));
+      indexes.set(msg.layer, new LayerIndex(msg.layer, rows));
       return null;
     }
     case 'cut': {
@@ -47,9 +46,7 @@ function handle(msg: CutterRequest): CutTile | CutterStats | null {
       return packTile(msg.key, bodies);
     }
     case 'stats': {
-      let drilledTiles = 0;
-      for (const index of indexes.values()) drilledTiles += index.drilledTiles();
-      return { drilledTiles, heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20 };
+      return { heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20 };
     }
   }
 }

@@ -13,8 +13,6 @@ export type CutterRequest =
   | { id: number; type: 'stats' };
 
 export interface CutterOptions {
-  /** Tiles an index keeps beyond its pyramid (see layer-index.ts). */
-  maxDrilledTiles?: number;
   /** The worker's first heap limit in MB (HEAP_LIMIT_MB by default). */
   heapLimitMb?: number;
 }
@@ -22,7 +20,7 @@ export interface CutterOptions {
 /**
  * The worker's old generation, in MB. A limit makes V8 collect before the heap (and the
  * server's memory) balloons with the garbage of cutting; the indexes of the reference
- * layers live in about 150 MB. A worker that runs out restarts with twice the limit.
+ * layers live in about 40 MB (flat arrays, polygon-cut.ts). A worker that runs out restarts with twice the limit.
  */
 const HEAP_LIMIT_MB = 384;
 const MAX_HEAP_LIMIT_MB = 4096;
@@ -33,7 +31,6 @@ export interface CutTile {
 }
 
 export interface CutterStats {
-  drilledTiles: number;
   heapUsedMb: number;
 }
 
@@ -43,13 +40,12 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Pending = { resolve: (value: CutterReply & { ok: true }) => void; reject: (err: Error) => void };
 
 /** The project runs its TypeScript through tsx: the worker loads its module the same way. */
-function startWorker(options: CutterOptions, heapLimitMb: number): Worker {
+function startWorker(heapLimitMb: number): Worker {
   const url = new URL('./cutter-worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((api) => api.tsImport(${JSON.stringify(url)}, ${JSON.stringify(import.meta.url)}))`;
   return new Worker(boot, {
     eval: true,
     name: 'tile-cutter',
-    workerData: options,
     resourceLimits: { maxOldGenerationSizeMb: heapLimitMb },
   });
 }
@@ -67,14 +63,14 @@ export class TileCutter {
   /** `onLost` is told why the worker stopped: every layer must then be loaded again. */
   constructor(
     private readonly onLost: (why: string) => void = () => {},
-    private readonly options: CutterOptions = {},
+    options: CutterOptions = {},
   ) {
     this.heapLimitMb = options.heapLimitMb ?? HEAP_LIMIT_MB;
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker(this.options, this.heapLimitMb);
+    const worker = startWorker(this.heapLimitMb);
     this.starts++;
     // the server's socket keeps the process alive, not the cutter (scripts exit when done)
     worker.unref();

@@ -1,6 +1,6 @@
-// Vector tiles for every layer, cut by geojson-vt and encoded by vt-pbf in a worker
-// thread (cutter.ts): the same code and the same bytes on PostGIS and on the embedded
-// database (whose PostGIS has no ST_AsMVT). The main thread reads the layers from the
+// Vector tiles for every layer, cut (polygon-cut.ts, as geojson-vt cuts) and encoded by
+// vt-pbf in a worker thread (cutter.ts): the same code and the same bytes on PostGIS and
+// on the embedded database (whose PostGIS has no ST_AsMVT). The main thread reads the layers from the
 // database, keeps the encoded tiles and answers from them. Each layer has a data version,
 // bumped by invalidate(layer) after an edit or an import:
 // - a registry edit (the scheme layer, small) is served at once: the next tile reloads it;
@@ -36,8 +36,6 @@ export interface EncodedTile {
 }
 
 export interface TileStoreStats {
-  /** Tiles the worker's indexes hold below their pre-cut pyramids. */
-  drilledTiles: number;
   cutterHeapMb: number;
   cachedTiles: number;
   cachedBytes: number;
@@ -204,7 +202,6 @@ export class TileStore {
   async stats(): Promise<TileStoreStats> {
     const cutter = await this.active.cutter.stats();
     return {
-      drilledTiles: cutter.drilledTiles,
       cutterHeapMb: cutter.heapUsedMb,
       cachedTiles: this.cache.size,
       cachedBytes: this.cache.bytes,

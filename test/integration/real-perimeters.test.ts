@@ -151,7 +151,7 @@ describe.each(backends())('real perimeters on $name', (backend) => {
       const x = Math.floor(((lon + 180) / 360) * 2 ** z);
       const y = Math.floor(((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * 2 ** z);
       const labels = new LayerIndex('pnr', features).parts(z, x, y)['pnr-label'];
-      const camargue = labels?.features.find((f: { tags?: Record<string, unknown> | null }) => f.tags?.code === 'FR8000011');
+      const camargue = labels?.find((f: { tags?: Record<string, unknown> | null }) => f.tags?.code === 'FR8000011');
       expect(camargue?.tags).toMatchObject({ approche: 'périmètre approché (contour INPN ≈ 2020)' });
     });
   });
