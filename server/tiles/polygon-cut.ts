@@ -10,6 +10,7 @@
 // only the shapes that cross it (issue 15: cold tiles' tail, the embedded server's memory).
 // Length: one algorithm whose every step must match geojson-vt's, read best in one place.
 import type { Geometry, Position } from 'geojson';
+import { BoxGrid } from './box-grid.ts';
 
 /** One feature of a tile, in tile units, as vt-pbf encodes it. */
 export interface TileFeature {
@@ -201,6 +202,7 @@ export class PolygonCutter {
   private readonly featureStart: Uint32Array;
   /** Per feature: min x, min y, max x, max y of its outer rings. */
   readonly boxes: Float64Array;
+  private readonly grid: BoxGrid;
 
   /**
    * `geometries` are Polygon or MultiPolygon (anything else, or null, is a feature with no
@@ -277,6 +279,7 @@ export class PolygonCutter {
     this.featureStart[geometries.length] = p;
     this.polygonStart[polygons] = r;
     this.ringStart[rings] = at;
+    this.grid = new BoxGrid(this.boxes);
   }
 
   get size(): number {
@@ -293,10 +296,11 @@ export class PolygonCutter {
     const sqTolerance = tolerance * tolerance;
     const features: TileFeature[] = [];
     const b = this.boxes;
-    for (let f = 0; f < this.size; f++) {
+    for (const f of this.grid.candidates(x0, y0, x1, y1)) {
       const at = f * 4;
-      // trivial rejects and accepts on each axis, with geojson-vt's half-open bounds
-      if (b[at + 2]! < x0 || b[at]! >= x1) continue;
+      // trivial rejects and accepts on each axis, with geojson-vt's half-open bounds (a
+      // box that misses the tile's rows now misses them after clipping on x too)
+      if (b[at + 2]! < x0 || b[at]! >= x1 || b[at + 3]! < y0 || b[at + 1]! >= y1) continue;
       let polygons = this.polygons(f);
       let minY = b[at + 1]!;
       let maxY = b[at + 3]!;
