@@ -63,7 +63,7 @@ export interface AppDeps {
 
 const DATA_CHANGE_INTERVAL_MS = 5_000;
 
-/** The HTTP server: tiles already encoded are answered here, everything else by Express. */
+/** The HTTP server: tiles of known layers are answered here, everything else by Express. */
 export function createServer(deps: AppDeps): http.Server {
   const tiles = deps.tiles ?? new TileStore(deps.db);
   const version = new DataVersion(tiles);
@@ -74,8 +74,8 @@ export function createServer(deps: AppDeps): http.Server {
   const server = http.createServer((req, res) => {
     const start = process.hrtime.bigint();
     secure(res);
-    if (endpoint.fastLane(req, res)) logRequest(req, req.url!, res.statusCode, start);
-    else void app(req, res);
+    const answered = () => logRequest(req, req.url!, res.statusCode, start);
+    if (!endpoint.fastLane(req, res, answered, () => void app(req, res))) void app(req, res);
   });
   server.on('clientError', (err, socket) => answerClientError(err, socket, securityHeaderValues(deps)));
   const watcher = watchDataChanges(deps.db, (layer) => version.changed(layer), {

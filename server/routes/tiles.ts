@@ -19,12 +19,14 @@ import { MAX_ZOOM, type EncodedTile, type TileStore } from '../tiles/store.ts';
 
 const TILE_PATH = /^\/tiles\/([^/?]+)\/([^/?]+)\/([^/?]+)\/([^/?]+)\.mvt(?:\?|$)/;
 const CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
+/** One layer id or a composite {a,b,c}. */
+const LAYER_LIST = /^\{?[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*\}?$/;
+/** Layers one composite tile may carry. */
+const MAX_LAYERS = 12;
 
 const paramsSchema = z
   .object({
-    layers: z
-      .string()
-      .regex(/^\{?[a-z][a-z0-9-]*(,[a-z][a-z0-9-]*)*\}?$/, { message: 'liste de couches invalide (ex. : commune ou {epci,scheme})' }),
+    layers: z.string().regex(LAYER_LIST, { message: 'liste de couches invalide (ex. : commune ou {epci,scheme})' }),
     z: z.coerce
       .number()
       .int()
@@ -54,8 +56,13 @@ function sendTile(req: IncomingMessage, res: ServerResponse, tile: EncodedTile |
 }
 
 export interface TileEndpoint {
-  /** Answers a request for a tile already encoded; false for anything else. */
-  fastLane(req: IncomingMessage, res: ServerResponse): boolean;
+  /**
+   * Takes a request for a tile of known layers at well-formed coordinates, answered at once
+   * when already encoded, else once cut; false for anything else (Express answers it, with
+   * its checks and French problems). `answered` is called once the tile is sent; `giveUp`
+   * when cutting failed, for Express to answer the request instead.
+   */
+  fastLane(req: IncomingMessage, res: ServerResponse, answered: () => void, giveUp: () => void): boolean;
   middleware: RequestHandler;
 }
 
@@ -77,7 +84,7 @@ export function tileEndpoint(db: Db, store: TileStore): TileEndpoint {
   };
 
   return {
-    fastLane(req, res) {
+    fastLane(req, res, answered, giveUp) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
       const m = TILE_PATH.exec(req.url ?? '');
       if (!m) return false;
@@ -89,11 +96,23 @@ export function tileEndpoint(db: Db, store: TileStore): TileEndpoint {
           return false;
         }
       }
-      const layers = knownLayers(idsOf(param));
+      const ids = idsOf(param);
+      const layers = ids.length <= MAX_LAYERS ? knownLayers(ids) : null;
       if (!layers) return false;
-      const tile = store.cached(layers, Number(m[2]), Number(m[3]), Number(m[4]));
-      if (tile === undefined) return false;
-      sendTile(req, res, tile);
+      // Number() as zod's coerce reads them; the checks are paramsSchema's
+      const [z, x, y] = [Number(m[2]), Number(m[3]), Number(m[4])];
+      const tile = store.cached(layers, z, x, y);
+      if (tile !== undefined) {
+        sendTile(req, res, tile);
+        answered();
+        return true;
+      }
+      const valid = [z, x, y].every((v) => Number.isInteger(v) && v >= 0) && z <= MAX_ZOOM + 4 && x < 2 ** z && y < 2 ** z;
+      if (!valid || !LAYER_LIST.test(param)) return false;
+      store.tile(layers, z, x, y).then((cut) => {
+        sendTile(req, res, cut);
+        answered();
+      }, giveUp);
       return true;
     },
 
@@ -108,7 +127,7 @@ export function tileEndpoint(db: Db, store: TileStore): TileEndpoint {
       }
       const p = paramsSchema.parse({ layers: layersParam, z: m[2], x: m[3], y: m[4] });
       const ids = idsOf(p.layers);
-      if (ids.length > 12) throw badRequest('Au plus 12 couches par tuile.');
+      if (ids.length > MAX_LAYERS) throw badRequest(`Au plus ${MAX_LAYERS} couches par tuile.`);
       for (const id of ids) if (!known.has(id)) known.set(id, (await resolveLayer(db, id)).layer);
       sendTile(req, res, await store.tile(knownLayers(ids)!, p.z, p.x, p.y));
     },
