@@ -125,7 +125,7 @@ export function createApp(
     configRoutes({ basemapStyleUrl, tilesUrl }),
     jobRoutes(jobs),
     layerRoutes(db),
-    searchRoutes(db, () => version.current),
+    searchRoutes(db, version),
     territoryRoutes(db),
     schemeRoutes(db, editor),
     referentRoutes(db, editor),

@@ -29,6 +29,13 @@ export class DataVersion {
     return `${this.everything}:${layers.map((l) => this.byLayer.get(l) ?? 0).join(',')}`;
   }
 
+  /** A key that changes whenever a layer other than this one does (the reference data, beside the registry). */
+  excluding(layer: string): string {
+    let others = 0;
+    for (const [l, n] of this.byLayer) if (l !== layer) others += n;
+    return `${this.everything}:${others}`;
+  }
+
   /** A layer changed (null: all of them). */
   changed(layer: string | null): void {
     this.value++;

@@ -62,6 +62,19 @@ export interface SearchOptions {
   limit: number;
 }
 
+/**
+ * When to try typos: `auto` when the words match fewer entries than asked for; a search
+ * over several indexes (search-parts.ts) decides from all of them, then says `always` or
+ * `never`.
+ */
+export type TypoRule = 'auto' | 'always' | 'never';
+
+/** A hit with its score, and how many entries the words matched before typos were tried. */
+export interface ScoredSearch {
+  hits: (SearchHit & { score: number })[];
+  matched: number;
+}
+
 interface Lead {
   word: string;
   /** The vocabulary words it starts. */
@@ -93,6 +106,19 @@ const TYPO = 0;
 const NONE = -1;
 
 const collator = new Intl.Collator('fr');
+
+/** The order of results: score, then name (French collation), layer and code. */
+export function ranksBefore(
+  sa: number,
+  a: { name: string; layer: string; code: string },
+  sb: number,
+  b: { name: string; layer: string; code: string },
+): boolean {
+  if (sa !== sb) return sa > sb;
+  const byName = collator.compare(a.name, b.name);
+  if (byName !== 0) return byName < 0;
+  return a.layer < b.layer || (a.layer === b.layer && a.code < b.code);
+}
 
 /** Whether via a (null: the name itself) is preferred to via b for the same score. */
 const viaFirst = (a: string | null, b: string | null) => b !== null && (a === null || a < b);
@@ -193,7 +219,16 @@ export class SearchIndex {
     return { lead, words };
   }
 
-  search(q: ParsedQuery, { layers = null, region = null, departement = null, limit }: SearchOptions): SearchHit[] {
+  search(q: ParsedQuery, options: SearchOptions): SearchHit[] {
+    return this.scored(q, options).hits.map(({ score: _score, ...hit }) => hit);
+  }
+
+  /** The best `limit` hits with their scores (the order of search()). */
+  scored(
+    q: ParsedQuery,
+    { layers = null, region = null, departement = null, limit }: SearchOptions,
+    typos: TypoRule = 'auto',
+  ): ScoredSearch {
     const stamp = ++this.searchNo;
     const inLayers = (e: SearchEntry) => !layers || layers.some((l) => l.layer === e.layer && (!l.type || l.type === e.type));
     const inPlace = (e: SearchEntry) => (!region || e.regions.includes(region)) && (!departement || e.departements.includes(departement));
@@ -234,7 +269,7 @@ export class SearchIndex {
       for (const h of q.hints)
         for (const i of this.byLayer.get(h.layer) ?? [])
           if (!h.type || h.type === this.entries[i]!.type) keep(i, 30 + this.popWeight[i]!, null);
-      return this.ranked(kept, limit);
+      return { hits: this.ranked(kept, limit), matched };
     }
     const startWords = [...required, ...q.hintWords];
     const budgets = startWords.map(typoBudget);
@@ -297,21 +332,13 @@ export class SearchIndex {
       for (const [from, to] of [lead.range, ...lead.near]) for (let i = from; i < to; i++) for (const doc of postings[i]!) visit(doc);
     };
     run(false);
-    if (matched < limit) run(true);
-    return this.ranked(kept, limit);
+    const exactMatches = matched;
+    if (typos === 'always' || (typos === 'auto' && matched < limit)) run(true);
+    return { hits: this.ranked(kept, limit), matched: exactMatches };
   }
 
-  private ranked(kept: number[], limit: number): SearchHit[] {
-    const top = new TopK<number>(limit, (a, b) => {
-      const sa = this.bestScore[a]!;
-      const sb = this.bestScore[b]!;
-      if (sa !== sb) return sa > sb;
-      const ea = this.entries[a]!;
-      const eb = this.entries[b]!;
-      const byName = collator.compare(ea.name, eb.name);
-      if (byName !== 0) return byName < 0;
-      return ea.layer < eb.layer || (ea.layer === eb.layer && ea.code < eb.code);
-    });
+  private ranked(kept: number[], limit: number): (SearchHit & { score: number })[] {
+    const top = new TopK<number>(limit, (a, b) => ranksBefore(this.bestScore[a]!, this.entries[a]!, this.bestScore[b]!, this.entries[b]!));
     for (const entry of kept) top.offer(entry);
     return top.items.map((i) => {
       const e = this.entries[i]!;
@@ -323,6 +350,7 @@ export class SearchIndex {
         population: e.population === null ? null : Math.round(e.population),
         detail: e.detail,
         via: this.bestVia[i]!,
+        score: this.bestScore[i]!,
       };
     });
   }

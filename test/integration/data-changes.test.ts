@@ -47,6 +47,11 @@ describe.each(backends())('imports made outside the server, on $name', (backend)
     return report.layer!.id;
   };
 
+  const found = async (q: string) => {
+    const res = await fetch(`${server.url}/api/search?q=${encodeURIComponent(q)}`);
+    return ((await res.json()) as { results: { layer: string; code: string }[] }).results.map((r) => `${r.layer}:${r.code}`);
+  };
+
   const codesInTile = async (tilePath: string) => {
     const res = await fetch(server.url + tilePath);
     expect(res.status).toBe(200);
@@ -69,6 +74,7 @@ describe.each(backends())('imports made outside the server, on $name', (backend)
       if (codes.join() !== 'AVANT') await new Promise((r) => setTimeout(r, 100));
     }
     expect(codes).toEqual(['AVANT']);
+    expect(await found('périmètre avant')).toContain(`${layer}:AVANT`);
 
     await importCodes('APRES');
     const seen: string[] = [];
@@ -78,5 +84,7 @@ describe.each(backends())('imports made outside the server, on $name', (backend)
     }
     expect(seen).toContain('APRES');
     expect(await codesInTile(tilePath)).toEqual(['APRES']);
+    // the search reads the reference territories again too
+    expect(await found('périmètre apres')).toContain(`${layer}:APRES`);
   });
 });

@@ -92,6 +92,37 @@ describe.each(backends())('registry on $name', (backend) => {
     }
   });
 
+  it('finds a scheme by its name as soon as it is created or renamed, and the territories as before', async () => {
+    const search = async (q: string) =>
+      ((await (await call('GET', `/api/search?q=${encodeURIComponent(q)}&limit=5`, 'visitor')).json()) as any).results.map(
+        (r: any) => `${r.layer}:${r.code}`,
+      );
+    expect(await search('cls de test du grand cahors')).toContain('scheme:cls-test-cahors');
+    const created = await call('POST', '/api/schemes', 'admin', {
+      code: 'cls-test-recherche',
+      type: 'CLS',
+      name: 'CLS Zéphyrine de test',
+      bearerType: 'EPCI',
+      perimeter: { epci: ['200023737'] },
+    });
+    expect(created.status).toBe(201);
+    expect(await search('zephyrine')).toEqual(['scheme:cls-test-recherche']);
+    // the reference territories are still found, typos included, beside the new scheme
+    expect((await search('cahors'))[0]).toBe('commune:46042');
+    expect(await search('cahros')).toContain('commune:46042');
+    const { etag } = await read('cls-test-recherche');
+    const renamed = await call(
+      'PATCH',
+      '/api/schemes/cls-test-recherche',
+      'admin',
+      { name: 'CLS Philomène de test' },
+      { 'if-match': etag },
+    );
+    expect(renamed.status).toBe(200);
+    expect(await search('philomene')).toEqual(['scheme:cls-test-recherche']);
+    expect(await search('zephyrine')).toEqual([]);
+  });
+
   it('materialises a created scheme in the atlas with its region', async () => {
     const sheet = (await (await call('GET', '/api/territories/cls/cls-test-cahors', 'visitor')).json()) as any;
     const epci = (await (await call('GET', '/api/territories/epci/200023737', 'visitor')).json()) as any;

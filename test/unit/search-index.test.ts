@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { searchKey } from '../../core/search-key.ts';
 import { SearchIndex, type SearchEntry, type SearchHit, type SearchOptions } from '../../server/search/index.ts';
 import { parseQuery, STOP_WORDS, type ParsedQuery } from '../../server/search/query.ts';
+import { SearchParts } from '../../server/search/parts.ts';
 import { TopK } from '../../server/search/top.ts';
 import { boundedDistance, typoBudget, typoOf } from '../../server/search/typo.ts';
 import { Vocabulary } from '../../server/search/vocabulary.ts';
@@ -242,6 +243,33 @@ describe('SearchIndex against a naive scan', () => {
       for (const f of filters)
         expect(shuffled.search(parseQuery(text), { limit: 10, ...f })).toEqual(index.search(parseQuery(text), { limit: 10, ...f }));
     }
+  });
+});
+
+describe('SearchParts: schemes and reference territories in two indexes', () => {
+  it('answers every search as one index of everything does, typos included', () => {
+    const isRegistry = (e: SearchEntry) => e.layer === 'scheme';
+    const whole = new SearchIndex(entries);
+    const parts = new SearchParts([new SearchIndex(entries.filter((e) => !isRegistry(e))), new SearchIndex(entries.filter(isRegistry))]);
+    let compared = 0;
+    let withSchemes = 0;
+    for (const text of queries()) {
+      const q = parseQuery(text);
+      if (!q.code && !q.words.length && !q.hints.length) continue;
+      for (const limit of [3, 10]) {
+        for (const f of [{}, { region: '84' }, { layers: [{ layer: 'scheme', type: 'CLS' }, { layer: 'epci' }] }]) {
+          const options = { limit, ...f };
+          const expected = whole.search(q, options);
+          expect(parts.search(q, options), `${text} ${JSON.stringify(options)}`).toEqual(expected);
+          compared++;
+          if (expected.some((h) => h.layer === 'scheme') && expected.some((h) => h.layer !== 'scheme')) withSchemes++;
+        }
+      }
+    }
+    // the corpus mixes schemes and territories in the same answers, not only apart
+    expect(compared).toBeGreaterThan(900);
+    expect(withSchemes).toBeGreaterThan(20);
+    expect([...parts.regions].sort()).toEqual([...whole.regions].sort());
   });
 });
 
