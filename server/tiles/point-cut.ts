@@ -1,8 +1,8 @@
 // A layer's label points kept flat (projected to Web Mercator's unit square) and cut into
 // one tile at a time as geojson-vt cuts points — kept when inside the tile, edges
 // included, no margin — each shown from its own zoom (small communes only when zoomed
-// in). No index: a tile scans the points' coordinates, a few tens of microseconds for
-// the 35,000 communes, where geojson-vt's pyramid held every point once per zoom level.
+// in). A grid of the points (box-grid.ts) gives a tile's candidates; geojson-vt's pyramid
+// held every point once per zoom level.
 import type { Point } from 'geojson';
 import { BoxGrid } from './box-grid.ts';
 import { projectX, projectY, type TileFeature } from './polygon-cut.ts';
