@@ -53,7 +53,8 @@ export class LayerIndex {
     // Shapes carry only what styling needs (code for feature-state, type for filters);
     // names travel with the label points.
     this.shapes = new PolygonCutter(
-      rows.map((r) => JSON.parse(r.geometry) as Geometry),
+      rows.length,
+      (i) => JSON.parse(rows[i]!.geometry) as Geometry,
       rows.map((r) => ({ code: r.code, ...(r.type ? { type: r.type } : {}), ...(r.fictif ? { fictif: true } : {}) })),
       { extent: EXTENT, buffer: SHAPE_BUFFER, tolerance: TOLERANCE, maxZoom: MAX_ZOOM },
     );

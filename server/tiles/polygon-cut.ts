@@ -160,6 +160,13 @@ function clipPolygons(polygons: Ring[][], start: number, end: number, axis: 0 | 
   return { polygons: out, min, max };
 }
 
+/** A copy of a typed array with room for at least `need` items (doubling). */
+function grown<T extends Float64Array | Uint32Array>(array: T, need: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(Math.max(need, array.length * 2));
+  bigger.set(array);
+  return bigger;
+}
+
 /** Points of the ring being written, x then y (reused from tile to tile). */
 let scratch = new Float64Array(4096);
 
@@ -205,45 +212,40 @@ export class PolygonCutter {
   private readonly grid: BoxGrid;
 
   /**
-   * `geometries` are Polygon or MultiPolygon (anything else, or null, is a feature with no
-   * shape); `tags` the properties each feature carries into tiles.
+   * `count` features, read one at a time by `geometryAt` — Polygon or MultiPolygon; anything
+   * else, or null, is a feature with no shape — so that only one feature's parsed GeoJSON
+   * is alive at a time (35,000 parsed communes at once took 60 MB of heap, for a moment);
+   * `tags` are the properties each feature carries into tiles.
    */
   constructor(
-    geometries: readonly (Geometry | null)[],
+    count: number,
+    geometryAt: (feature: number) => Geometry | null,
     private readonly tags: readonly (Record<string, unknown> | null)[],
     private readonly options: CutOptions,
   ) {
     const polygonsOf = (g: Geometry | null): Position[][][] =>
       g?.type === 'Polygon' ? [g.coordinates] : g?.type === 'MultiPolygon' ? g.coordinates : [];
-    let points = 0;
-    let rings = 0;
-    let polygons = 0;
-    for (const g of geometries) {
-      for (const polygon of polygonsOf(g)) {
-        polygons++;
-        for (const ring of polygon) {
-          rings++;
-          points += ring.length;
-        }
-      }
-    }
-    this.coords = new Float64Array(points * 3);
-    this.ringStart = new Uint32Array(rings + 1);
-    this.ringArea = new Float64Array(rings);
-    this.polygonStart = new Uint32Array(polygons + 1);
-    this.featureStart = new Uint32Array(geometries.length + 1);
-    this.boxes = new Float64Array(geometries.length * 4);
+    let coords = new Float64Array(3 * 1024);
+    let ringStart = new Uint32Array(256);
+    let ringArea = new Float64Array(256);
+    let polygonStart = new Uint32Array(256);
+    this.featureStart = new Uint32Array(count + 1);
+    this.boxes = new Float64Array(count * 4);
     const sqTolerance = Math.pow(options.tolerance / (2 ** options.maxZoom * options.extent), 2);
     let at = 0;
     let r = 0;
     let p = 0;
-    geometries.forEach((g, f) => {
+    for (let f = 0; f < count; f++) {
       this.featureStart[f] = p;
       let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-      for (const polygon of polygonsOf(g)) {
-        this.polygonStart[p++] = r;
-        polygon.forEach((ring, i) => {
-          this.ringStart[r] = at;
+      for (const polygon of polygonsOf(geometryAt(f))) {
+        if (p + 2 > polygonStart.length) polygonStart = grown(polygonStart, p + 2);
+        polygonStart[p++] = r;
+        for (let i = 0; i < polygon.length; i++) {
+          const ring = polygon[i]!;
+          if (r + 2 > ringStart.length) [ringStart, ringArea] = [grown(ringStart, r + 2), grown(ringArea, r + 2)];
+          if (at + ring.length * 3 > coords.length) coords = grown(coords, at + ring.length * 3);
+          ringStart[r] = at;
           let area = 0;
           let x0 = 0;
           let y0 = 0;
@@ -251,9 +253,9 @@ export class PolygonCutter {
           for (let j = 0; j < ring.length; j++) {
             const x = projectX(ring[j]![0]!);
             const y = projectY(ring[j]![1]!);
-            this.coords[at] = x;
-            this.coords[at + 1] = y;
-            this.coords[at + 2] = 0;
+            coords[at] = x;
+            coords[at + 1] = y;
+            coords[at + 2] = 0;
             at += 3;
             if (j > 0) area += (x0 * y - x * y0) / 2;
             x0 = x;
@@ -267,18 +269,23 @@ export class PolygonCutter {
           }
           if (ring.length) {
             const last = at - 3;
-            this.coords[first + 2] = 1;
-            if (sqTolerance > 0) simplify(this.coords, first, last, sqTolerance);
-            this.coords[last + 2] = 1;
+            coords[first + 2] = 1;
+            if (sqTolerance > 0) simplify(coords, first, last, sqTolerance);
+            coords[last + 2] = 1;
           }
-          this.ringArea[r++] = Math.abs(area);
-        });
+          ringArea[r++] = Math.abs(area);
+        }
       }
       this.boxes.set([minX, minY, maxX, maxY], f * 4);
-    });
-    this.featureStart[geometries.length] = p;
-    this.polygonStart[polygons] = r;
-    this.ringStart[rings] = at;
+    }
+    this.featureStart[count] = p;
+    polygonStart[p] = r;
+    ringStart[r] = at;
+    // exact sizes: the spare room of the growing arrays goes back
+    this.coords = coords.slice(0, at);
+    this.ringStart = ringStart.slice(0, r + 1);
+    this.ringArea = ringArea.slice(0, r);
+    this.polygonStart = polygonStart.slice(0, p + 1);
     this.grid = new BoxGrid(this.boxes);
   }
 

@@ -72,7 +72,8 @@ const ZOOMS = [0, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
 describe('polygon cutter', () => {
   const features = corpus(7, 400);
   const cutter = new PolygonCutter(
-    features.map((f) => f.geometry),
+    features.length,
+    (i) => features[i]!.geometry,
     features.map((f) => f.properties),
     OPTIONS,
   );
@@ -114,11 +115,8 @@ describe('polygon cutter', () => {
         ],
       ],
     });
-    const mixed = new PolygonCutter(
-      [null, square(3), { type: 'Point', coordinates: [3, 45] }, square(1)],
-      [{ a: 1 }, { b: 2 }, { c: 3 }, { d: 4 }],
-      OPTIONS,
-    );
+    const geometries = [null, square(3), { type: 'Point', coordinates: [3, 45] } as Point, square(1)];
+    const mixed = new PolygonCutter(geometries.length, (i) => geometries[i]!, [{ a: 1 }, { b: 2 }, { c: 3 }, { d: 4 }], OPTIONS);
     expect(mixed.tile(5, 16, 11)?.map((f) => f.tags)).toEqual([{ b: 2 }, { d: 4 }]);
     expect(mixed.tile(5, 0, 0)).toBeNull();
   });
