@@ -42,6 +42,10 @@ describe.each(backends())('registry on $name', (backend) => {
     expect(res.status).toBe(200);
     return { etag: res.headers.get('etag')!, scheme: ((await res.json()) as any).scheme };
   };
+  /** A CLS on the Grand Cahors agglomeration, created by the admin. */
+  const createCahorsCls = (code: string, name: string, more: Record<string, unknown> = {}) =>
+    call('POST', '/api/schemes', 'admin', { code, type: 'CLS', name, bearerType: 'EPCI', perimeter: { epci: ['200023737'] }, ...more });
+
   const cleanup = async () => {
     await server.db.query(`DELETE FROM registry.scheme WHERE code LIKE 'cls-test-%'`);
     await server.db.query(`DELETE FROM registry.history WHERE scheme LIKE 'cls-test-%'`);
@@ -72,12 +76,7 @@ describe.each(backends())('registry on $name', (backend) => {
       sessions.set(name as Actor, { cookie: cookie.split(';')[0]!, csrf: ((await res.json()) as any).csrfToken });
     }
     // the scheme every test edits: a CLS on the Grand Cahors agglomeration (Lot, Occitanie)
-    const res = await call('POST', '/api/schemes', 'admin', {
-      code: 'cls-test-cahors',
-      type: 'CLS',
-      name: 'CLS de test du Grand Cahors',
-      bearerType: 'EPCI',
-      perimeter: { epci: ['200023737'] },
+    const res = await createCahorsCls('cls-test-cahors', 'CLS de test du Grand Cahors', {
       themes: ['santé mentale'],
       coordinationFte: 0.8,
     });
@@ -98,13 +97,7 @@ describe.each(backends())('registry on $name', (backend) => {
         (r: any) => `${r.layer}:${r.code}`,
       );
     expect(await search('cls de test du grand cahors')).toContain('scheme:cls-test-cahors');
-    const created = await call('POST', '/api/schemes', 'admin', {
-      code: 'cls-test-recherche',
-      type: 'CLS',
-      name: 'CLS Zéphyrine de test',
-      bearerType: 'EPCI',
-      perimeter: { epci: ['200023737'] },
-    });
+    const created = await createCahorsCls('cls-test-recherche', 'CLS Zéphyrine de test');
     expect(created.status).toBe(201);
     expect(await search('zephyrine')).toEqual(['scheme:cls-test-recherche']);
     // the reference territories are still found, typos included, beside the new scheme
