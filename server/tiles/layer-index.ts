@@ -4,7 +4,7 @@
 // z5 are encoded when the index is built, and kept (PRECUT_MAX_ZOOM): France fits in a
 // few dozen of them, each holds thousands of shapes, and nobody should wait for them.
 import type { Geometry, Point } from 'geojson';
-import { fromGeojsonVt } from '@maplibre/vt-pbf';
+import { encodeParts } from './encode-mvt.ts';
 import type { TileFeatureRow } from '../queries/tiles.ts';
 import { PolygonCutter, type TileFeature } from './polygon-cut.ts';
 import { PointCutter } from './point-cut.ts';
@@ -30,14 +30,6 @@ function labelMinZoom(layer: string, population: number): number {
   if (population >= 10_000) return 8;
   if (population >= 2_000) return 9;
   return 10;
-}
-
-/** The layer messages of these parts (a tile is a sequence of layers, encode.ts); null when there are none. */
-function encodeParts(parts: Record<string, TileFeature[]>): Uint8Array | null {
-  if (Object.keys(parts).length === 0) return null;
-  // vt-pbf reads only the features of each part
-  const layers = Object.fromEntries(Object.entries(parts).map(([name, features]) => [name, { features }]));
-  return fromGeojsonVt(layers as unknown as Parameters<typeof fromGeojsonVt>[0], { version: 2, extent: EXTENT });
 }
 
 export class LayerIndex {
@@ -88,12 +80,12 @@ export class LayerIndex {
 
   /** This layer's encoded messages of a tile; null when it has nothing there. */
   encoded(z: number, x: number, y: number): Uint8Array | null {
-    if (z > PRECUT_MAX_ZOOM) return encodeParts(this.parts(z, x, y));
+    if (z > PRECUT_MAX_ZOOM) return encodeParts(this.parts(z, x, y), EXTENT);
     const key = `${z}/${x}/${y}`;
     let body = this.precut.get(key);
     if (body === undefined) {
       // a copy of just the bytes: the encoder's buffer is larger
-      body = encodeParts(this.parts(z, x, y))?.slice() ?? null;
+      body = encodeParts(this.parts(z, x, y), EXTENT)?.slice() ?? null;
       this.precut.set(key, body);
     }
     return body;

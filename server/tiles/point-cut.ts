@@ -43,7 +43,8 @@ export class PointCutter {
       if (!(px >= x0 && px <= x1 && py >= y0 && py <= y1) || this.minZooms[i]! > z) continue;
       features.push({
         type: 1,
-        geometry: [[Math.round(this.extent * (px * z2 - x)), Math.round(this.extent * (py * z2 - y))]],
+        xy: [Math.round(this.extent * (px * z2 - x)), Math.round(this.extent * (py * z2 - y))],
+        ringEnds: [2],
         tags: this.tags[i]!,
       });
     }

@@ -12,10 +12,13 @@
 import type { Geometry, Position } from 'geojson';
 import { BoxGrid } from './box-grid.ts';
 
-/** One feature of a tile, in tile units, as vt-pbf encodes it. */
+/** One feature of a tile: 1 a point, 3 a polygon; its rings' points in tile units, flat (encode-mvt.ts writes them). */
 export interface TileFeature {
   type: 1 | 3;
-  geometry: [number, number][] | [number, number][][];
+  /** x, y of every point, ring after ring. */
+  xy: number[];
+  /** Where each ring ends in `xy` (exclusive). */
+  ringEnds: number[];
   tags: Record<string, unknown> | null;
 }
 
@@ -171,10 +174,11 @@ function grown<T extends Float64Array | Uint32Array>(array: T, need: number): T 
 let scratch = new Float64Array(4096);
 
 /**
- * The ring's points kept at this tolerance, in tile units, outer rings clockwise and holes
- * anticlockwise in tile space (y down), as geojson-vt keeps, turns and rounds them.
+ * Adds the ring's points kept at this tolerance to `xy`, in tile units, outer rings
+ * clockwise and holes anticlockwise in tile space (y down), as geojson-vt keeps, turns and
+ * rounds them.
  */
-function tileRing(ring: Ring, tolerance: number, outer: boolean, extent: number, z2: number, x: number, y: number): [number, number][] {
+function addRing(xy: number[], ring: Ring, tolerance: number, outer: boolean, extent: number, z2: number, x: number, y: number): void {
   const sqTolerance = tolerance * tolerance;
   const p = ring.points;
   if (scratch.length < ((ring.to - ring.from) / 3) * 2) scratch = new Float64Array(((ring.to - ring.from) / 3) * 4);
@@ -189,12 +193,10 @@ function tileRing(ring: Ring, tolerance: number, outer: boolean, extent: number,
   let area = 0;
   for (let i = 0, j = n - 2; i < n; j = i, i += 2) area += (s[i]! - s[j]!) * (s[i + 1]! + s[j + 1]!);
   const reversed = area > 0 === outer;
-  const out: [number, number][] = new Array(n / 2);
   for (let i = 0; i < n; i += 2) {
     const at = reversed ? n - 2 - i : i;
-    out[i / 2] = [Math.round(extent * (s[at]! * z2 - x)), Math.round(extent * (s[at + 1]! * z2 - y))];
+    xy.push(Math.round(extent * (s[at]! * z2 - x)), Math.round(extent * (s[at + 1]! * z2 - y)));
   }
-  return out;
 }
 
 export class PolygonCutter {
@@ -321,15 +323,17 @@ export class PolygonCutter {
         polygons = clipPolygons(polygons, y0, y1, 1).polygons;
         if (!polygons.length) continue;
       }
-      const geometry: [number, number][][] = [];
+      const xy: number[] = [];
+      const ringEnds: number[] = [];
       for (const polygon of polygons) {
         for (let i = 0; i < polygon.length; i++) {
           const ring = polygon[i]!;
           if (tolerance > 0 && ring.area < sqTolerance) continue;
-          geometry.push(tileRing(ring, tolerance, i === 0, extent, z2, x, y));
+          addRing(xy, ring, tolerance, i === 0, extent, z2, x, y);
+          ringEnds.push(xy.length);
         }
       }
-      if (geometry.length) features.push({ type: 3, geometry, tags: this.tags[f] ?? null });
+      if (ringEnds.length) features.push({ type: 3, xy, ringEnds, tags: this.tags[f] ?? null });
     }
     return features.length ? features : null;
   }

@@ -1,8 +1,8 @@
-// Vector tiles for every layer, cut (polygon-cut.ts, as geojson-vt cuts) and encoded by
-// vt-pbf in a worker thread (cutter.ts): the same code and the same bytes on PostGIS and
-// on the embedded database (whose PostGIS has no ST_AsMVT). The main thread reads the layers from the
-// database, keeps the encoded tiles and answers from them. Each layer has a data version,
-// bumped by invalidate(layer) after an edit or an import:
+// Vector tiles for every layer, cut (polygon-cut.ts, as geojson-vt cuts) and encoded
+// (encode-mvt.ts) in a worker thread (cutter.ts): the same code and bytes on PostGIS and
+// on the embedded database (whose PostGIS has no ST_AsMVT). The main thread reads the
+// layers from the database, keeps the encoded tiles and answers from them. Each layer has
+// a data version, bumped by invalidate(layer) after an edit or an import:
 // - a registry edit (the scheme layer, small) is served at once: the next tile reloads it;
 // - any other layer (communes take seconds to index) is rebuilt in the background, in a
 //   second cutter (generation.ts) loaded with every layer, while the first one goes on
