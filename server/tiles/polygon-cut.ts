@@ -245,6 +245,8 @@ export class PolygonCutter {
         polygonStart[p++] = r;
         for (let i = 0; i < polygon.length; i++) {
           const ring = polygon[i]!;
+          // an empty ring has nothing to cut (PostGIS never writes one; a file might)
+          if (ring.length === 0) continue;
           if (r + 2 > ringStart.length) [ringStart, ringArea] = [grown(ringStart, r + 2), grown(ringArea, r + 2)];
           if (at + ring.length * 3 > coords.length) coords = grown(coords, at + ring.length * 3);
           ringStart[r] = at;

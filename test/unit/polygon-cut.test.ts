@@ -2,7 +2,7 @@
 // geojson-vt's geoJSONToTile: on generated polygons — many-sided, with holes, multi-part,
 // smaller than the simplification, straddling tile edges — every tile at every zoom must
 // come out with the same features, rings, points and tags.
-import type { Point, Polygon } from 'geojson';
+import type { MultiPolygon, Point, Polygon } from 'geojson';
 import { geoJSONToTile } from '@maplibre/geojson-vt';
 import { describe, expect, it } from 'vitest';
 import { PointCutter } from '../../server/tiles/point-cut.ts';
@@ -60,9 +60,21 @@ describe('polygon cutter', () => {
         ],
       ],
     });
-    const geometries = [null, square(3), { type: 'Point', coordinates: [3, 45] } as Point, square(1)];
-    const mixed = new PolygonCutter(geometries.length, (i) => geometries[i]!, [{ a: 1 }, { b: 2 }, { c: 3 }, { d: 4 }], OPTIONS);
-    expect(mixed.tile(5, 16, 11)?.map((f) => f.tags)).toEqual([{ b: 2 }, { d: 4 }]);
+    // empty and one-point rings, as a hand-made file might hold them, beside a real polygon
+    const odd: MultiPolygon = { type: 'MultiPolygon', coordinates: [[[]], [[[2, 45.5]]], square(2).coordinates] };
+    const geometries = [null, square(3), { type: 'Point', coordinates: [3, 45] } as Point, square(1), odd];
+    const tags = [{ a: 1 }, { b: 2 }, { c: 3 }, { d: 4 }, { e: 5 }];
+    const mixed = new PolygonCutter(geometries.length, (i) => geometries[i]!, tags, OPTIONS);
+    expect(mixed.tile(5, 16, 11)?.map((f) => f.tags)).toEqual([{ b: 2 }, { d: 4 }, { e: 5 }]);
+    for (const z of [8, 10, 14]) {
+      const [x, y] = tilesOver(z, 10_000).find(([tx, ty]) => mixed.tile(z, tx, ty)?.some((f) => f.tags?.e === 5)) ?? [-1, -1];
+      expect(x, `z${z}`).toBeGreaterThanOrEqual(0);
+      for (const f of mixed.tile(z, x, y)!) {
+        expect(f.xy.every(Number.isInteger)).toBe(true);
+        // no ring without a point
+        expect(f.ringEnds.every((end, k) => end > (f.ringEnds[k - 1] ?? 0))).toBe(true);
+      }
+    }
     expect(mixed.tile(5, 0, 0)).toBeNull();
   });
 });
