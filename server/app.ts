@@ -74,8 +74,15 @@ export function createServer(deps: AppDeps): http.Server {
   const server = http.createServer((req, res) => {
     const start = process.hrtime.bigint();
     secure(res);
-    const answered = () => logRequest(req, req.url!, res.statusCode, start);
-    if (!endpoint.fastLane(req, res, answered, () => void app(req, res))) void app(req, res);
+    const taken = endpoint.fastLane(req, res);
+    if (taken === true) logRequest(req, req.url!, res.statusCode, start);
+    else if (taken === false) void app(req, res);
+    // a tile being cut: logged once sent; if cutting failed, Express answers (and logs)
+    else
+      taken.then(
+        () => logRequest(req, req.url!, res.statusCode, start),
+        () => void app(req, res),
+      );
   });
   server.on('clientError', (err, socket) => answerClientError(err, socket, securityHeaderValues(deps)));
   const watcher = watchDataChanges(deps.db, (layer) => version.changed(layer), {

@@ -57,12 +57,12 @@ function sendTile(req: IncomingMessage, res: ServerResponse, tile: EncodedTile |
 
 export interface TileEndpoint {
   /**
-   * Takes a request for a tile of known layers at well-formed coordinates, answered at once
-   * when already encoded, else once cut; false for anything else (Express answers it, with
-   * its checks and French problems). `answered` is called once the tile is sent; `giveUp`
-   * when cutting failed, for Express to answer the request instead.
+   * Takes a request for a tile of known layers at well-formed coordinates: true when it was
+   * answered at once (already encoded), a promise of the answer when the tile is being cut
+   * (rejected if cutting failed: Express then answers the request), false for anything else
+   * (Express answers it, with its checks and French problems).
    */
-  fastLane(req: IncomingMessage, res: ServerResponse, answered: () => void, giveUp: () => void): boolean;
+  fastLane(req: IncomingMessage, res: ServerResponse): boolean | Promise<void>;
   middleware: RequestHandler;
 }
 
@@ -84,7 +84,7 @@ export function tileEndpoint(db: Db, store: TileStore): TileEndpoint {
   };
 
   return {
-    fastLane(req, res, answered, giveUp) {
+    fastLane(req, res) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
       const m = TILE_PATH.exec(req.url ?? '');
       if (!m) return false;
@@ -100,20 +100,17 @@ export function tileEndpoint(db: Db, store: TileStore): TileEndpoint {
       const layers = ids.length <= MAX_LAYERS ? knownLayers(ids) : null;
       if (!layers) return false;
       // Number() as zod's coerce reads them; the checks are paramsSchema's
-      const [z, x, y] = [Number(m[2]), Number(m[3]), Number(m[4])];
+      const z = Number(m[2]);
+      const x = Number(m[3]);
+      const y = Number(m[4]);
       const tile = store.cached(layers, z, x, y);
       if (tile !== undefined) {
         sendTile(req, res, tile);
-        answered();
         return true;
       }
-      const valid = [z, x, y].every((v) => Number.isInteger(v) && v >= 0) && z <= MAX_ZOOM + 4 && x < 2 ** z && y < 2 ** z;
-      if (!valid || !LAYER_LIST.test(param)) return false;
-      store.tile(layers, z, x, y).then((cut) => {
-        sendTile(req, res, cut);
-        answered();
-      }, giveUp);
-      return true;
+      const valid = Number.isInteger(z) && Number.isInteger(x) && Number.isInteger(y) && z >= 0 && x >= 0 && y >= 0;
+      if (!valid || z > MAX_ZOOM + 4 || x >= 2 ** z || y >= 2 ** z || !LAYER_LIST.test(param)) return false;
+      return store.tile(layers, z, x, y).then((cut) => sendTile(req, res, cut));
     },
 
     async middleware(req, res, next) {
