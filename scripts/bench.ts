@@ -19,7 +19,7 @@ import { formatSearchGaps, measureSearchGaps } from './bench/search-gaps.ts';
 import { writeMapfile } from './bench/mapfile.ts';
 import { childPids, memoryOf, startChild, type Child } from './bench/processes.ts';
 import { formatResults, judge, type ApiResult, type BenchResults, type PassResult, type TileServerResult } from './bench/report.ts';
-import { buildTileList, LAYER_SETS, shuffled, tilePath, type TileRequest } from './bench/tile-list.ts';
+import { buildTileList, COLD_SAMPLES, LAYER_SETS, shuffled, tilePath, type TileRequest } from './bench/tile-list.ts';
 import { hasWrk, runWrk } from './bench/wrk.ts';
 
 const { values: args } = parseArgs({
@@ -195,16 +195,20 @@ async function main() {
     `SELECT 'PostgreSQL ' || current_setting('server_version') || ', PostGIS ' || postgis_lib_version() AS v`,
   );
   machine.postgis = pv!.v;
+  // warm runs replay `list`; cold passes read `coldList`, the same with more deep tiles
   const list = await buildTileList(db);
+  const coldList = await buildTileList(db, COLD_SAMPLES);
   const byZoom: Record<string, number> = {};
   for (const r of list) byZoom[r.z] = (byZoom[r.z] ?? 0) + 1;
-  log(`${list.length} tile requests`);
+  const coldByZoom: Record<string, number> = {};
+  for (const r of coldList) coldByZoom[r.z] = (coldByZoom[r.z] ?? 0) + 1;
+  log(`${list.length} tile requests (${coldList.length} in the cold passes)`);
 
   const servers: TileServerResult[] = [];
   // --- our server, PostGIS
   log('our server (PostGIS): fresh process, cold pass…');
   const ours = await start('server-postgis', 'server/main.ts', PORTS.ours, { DATABASE_URL: DB_URL, LOG_LEVEL: 'info' }, '/api/health');
-  const oursCold = await coldPass(ours.url, list, 600);
+  const oursCold = await coldPass(ours.url, coldList, 600);
   log(`  cold: ${oursCold.totalS.toFixed(1)} s, p99 ${oursCold.p99Ms.toFixed(0)} ms, first ${oursCold.firstMs.toFixed(0)} ms`);
   const allLayers = await loadAllLayers(ours);
   log(`  RSS with all layers loaded: ${allLayers?.rssMb.toFixed(0)} MB`);
@@ -228,7 +232,7 @@ async function main() {
   if (!args['no-peers']) {
     log('peer: naive ST_AsMVT server…');
     const naive = await start('peer-naive', 'scripts/bench/naive-server.ts', PORTS.naive, { DATABASE_URL: DB_URL }, '/health');
-    const naiveCold = await coldPass(naive.url, list);
+    const naiveCold = await coldPass(naive.url, coldList);
     log(`  cold: ${naiveCold.completed}/${naiveCold.requests} in ${naiveCold.totalS.toFixed(1)} s`);
     const naiveWarm = await warmRuns(naive.url, list);
     servers.push({ name: 'naive', label: 'naive ST_AsMVT', cold: naiveCold, warm: naiveWarm, memory: memoryOf(naive.proc.pid!) });
@@ -246,7 +250,7 @@ async function main() {
         '/health',
       );
       const health = (await (await fetch(`${ms.url}/health`)).json()) as { mode: string; workers: number };
-      const msCold = await coldPass(ms.url, list);
+      const msCold = await coldPass(ms.url, coldList);
       log(`  cold: ${msCold.completed}/${msCold.requests} in ${msCold.totalS.toFixed(1)} s`);
       const msWarm = await warmRuns(ms.url, list);
       const pids = [ms.proc.pid!, ...childPids(ms.proc.pid!)];
@@ -274,7 +278,7 @@ async function main() {
       '/api/health',
       600_000,
     );
-    const cold = await coldPass(lite.url, list, 600);
+    const cold = await coldPass(lite.url, coldList, 600);
     log(`  tiles cold: ${cold.totalS.toFixed(1)} s, p99 ${cold.p99Ms.toFixed(0)} ms, first ${cold.firstMs.toFixed(0)} ms`);
     const liteAllLayers = await loadAllLayers(lite);
     log(`  RSS with all layers loaded: ${liteAllLayers?.rssMb.toFixed(0)} MB`);
@@ -320,7 +324,7 @@ async function main() {
       apiN: API_N,
       coldLimitS: COLD_LIMIT_S,
     },
-    tileList: { paths: list.length, tiles: list.length / LAYER_SETS.length, byZoom },
+    tileList: { paths: list.length, tiles: list.length / LAYER_SETS.length, byZoom, coldPaths: coldList.length, coldByZoom },
     servers,
     memory: allLayers
       ? { afterAllLayersMb: allLayers.rssMb, peakMb: oursMem?.peakMb ?? allLayers.peakMb, rssAfterLoadMb: afterLoad?.rssMb ?? Number.NaN }

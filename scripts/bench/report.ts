@@ -43,7 +43,8 @@ export interface BenchResults {
   durationS: number;
   machine: Record<string, string | number>;
   settings: Record<string, string | number>;
-  tileList: { paths: number; tiles: number; byZoom: Record<string, number> };
+  /** Warm runs replay `paths`; cold passes read `coldPaths` (more tiles at z9–z12, scripts/bench/tile-list.ts). */
+  tileList: { paths: number; tiles: number; byZoom: Record<string, number>; coldPaths: number; coldByZoom: Record<string, number> };
   servers: TileServerResult[];
   memory: { afterAllLayersMb: number; peakMb: number; rssAfterLoadMb: number } | null;
   api: { postgis: ApiResult[]; pglite: ApiResult[] };
@@ -151,13 +152,14 @@ export function formatResults(r: BenchResults): string {
   lines.push(
     `load average (1 min) at start ${m.loadStart}, at end ${m.loadEnd}${Number(m.loadStart) > Number(m.cpus) / 2 ? ' — the machine was busy with other work: latencies are pessimistic' : ''}`,
   );
-  lines.push(
-    `tile list: ${r.tileList.paths} requests (${r.tileList.tiles} tiles × communes, EPCI, schemes, composite), z5–z12: ${Object.entries(
-      r.tileList.byZoom,
-    )
+  const zooms = (byZoom: Record<string, number>) =>
+    Object.entries(byZoom)
       .map(([z, n]) => `z${z} ${n}`)
-      .join(', ')}`,
+      .join(', ');
+  lines.push(
+    `tile list: ${r.tileList.paths} requests in the warm runs (${r.tileList.tiles} tiles × communes, EPCI, schemes, composite), ${zooms(r.tileList.byZoom)}`,
   );
+  lines.push(`cold passes: ${r.tileList.coldPaths} requests, ${zooms(r.tileList.coldByZoom)}`);
   const ours = r.servers.find((s) => s.name === 'ours');
   const peers = r.servers.filter((s) => s.name !== 'ours');
   const widths = [30, 17, ...peers.flatMap(() => [26, 8])];

@@ -11,7 +11,14 @@ export const LAYER_SETS: { id: string; layers: string[] }[] = [
 ];
 
 export const REGION = { code: '76', name: 'Occitanie' };
-const SAMPLE_PER_ZOOM = 16;
+/**
+ * Places sampled at each of z9–z12. The warm runs replay 16 of them (the list the targets
+ * of issue 15 were set on: 452 requests); the cold pass reads 64 (256 requests per zoom):
+ * out of 64 requests a "p99" was the slowest one or nearly, and one scheduling hiccup on a
+ * 2-core machine decided whether a server passed. The 16 are the first of the 64.
+ */
+export const WARM_SAMPLES = 16;
+export const COLD_SAMPLES = 64;
 
 export interface TileRequest {
   path: string;
@@ -29,7 +36,7 @@ function tileOf(lon: number, lat: number, z: number): [number, number] {
 
 export const tilePath = (set: string, z: number, x: number, y: number) => `/tiles/${encodeURIComponent(set)}/${z}/${x}/${y}.mvt`;
 
-export async function buildTileList(db: Queryable): Promise<TileRequest[]> {
+export async function buildTileList(db: Queryable, samplesPerZoom = WARM_SAMPLES): Promise<TileRequest[]> {
   const points = await db.query<{ code: string; region: string; lon: number; lat: number; h: string }>(
     `SELECT code, region, ST_X(p) AS lon, ST_Y(p) AS lat, md5(code) AS h
      FROM (SELECT code, region, ST_PointOnSurface(geom) AS p FROM atlas.commune
@@ -54,7 +61,7 @@ export async function buildTileList(db: Queryable): Promise<TileRequest[]> {
     points.filter((p) => p.region === REGION.code),
   );
   // a different stable sample per zoom: rotate the md5 order
-  for (const z of [9, 10, 11, 12]) add(z, [...points.slice(z * 997), ...points.slice(0, z * 997)], SAMPLE_PER_ZOOM);
+  for (const z of [9, 10, 11, 12]) add(z, [...points.slice(z * 997), ...points.slice(0, z * 997)], samplesPerZoom);
   tiles.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
   return tiles.flatMap(([z, x, y]) => LAYER_SETS.map((s) => ({ path: tilePath(s.id, z, x, y), set: s.id, z, x, y })));
 }
