@@ -3,11 +3,11 @@
 //
 // A map asks for dozens of tiles per movement, nearly all of them already encoded. So the
 // endpoint has two entrances sharing one answer (`sendTile`):
-// - `fastLane`, called by the HTTP server before Express: a tile already in the store's
-//   cache, for layer ids already resolved, is answered at once. Only requests that went
-//   through validation once can be in the cache; anything else returns false.
+// - `fastLane`, called by the HTTP server before Express: for layer ids already resolved
+//   and well-formed coordinates (the checks of the schema below), a tile in the store's
+//   cache is answered at once and any other is cut; anything else returns false.
 // - `middleware`, mounted first in Express: validation (zod, French problems), layer
-//   resolution, cutting.
+//   resolution, cutting; it also answers a request whose cut failed in the fast lane.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { RequestHandler } from 'express';
