@@ -80,20 +80,3 @@ export class GapAnswers<T extends object> {
     return out;
   }
 }
-
-/** One value kept while its key (a data version of the layers it reads) stays the same; a failure is forgotten. */
-export class KeptWhile<T> {
-  private kept: { key: string; value: Promise<T> } | null = null;
-
-  get(key: string, compute: () => Promise<T>): Promise<T> {
-    if (this.kept?.key !== key) {
-      const value = compute();
-      const kept = { key, value };
-      this.kept = kept;
-      value.catch(() => {
-        if (this.kept === kept) this.kept = null;
-      });
-    }
-    return this.kept.value;
-  }
-}

@@ -9,7 +9,8 @@
 // vintage, and every file is named after its layer, its zone and the date.
 import { Router } from 'express';
 import { byPopulation, coverageGaps, gapsByArea, withCover } from '../analysis/gaps.ts';
-import { GapAnswers, KeptWhile } from '../analysis/gap-answers.ts';
+import { GapAnswers } from '../analysis/gap-answers.ts';
+import { KeptWhile } from '../kept-while.ts';
 import { SingleFlight } from '../analysis/single-flight.ts';
 import { compressBody, jsonEncoding } from '../compress-json.ts';
 import { exportDate, exportFileName } from '../../contract/export-name.ts';

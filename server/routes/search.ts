@@ -8,6 +8,7 @@ import type { Db } from '../../core/db/db.ts';
 import { badRequest } from '../errors.ts';
 import { SCHEME_TYPE_LAYERS } from '../layers.ts';
 import type { DataVersion } from '../data-changes.ts';
+import { KeptWhile } from '../kept-while.ts';
 import { loadSearchEntries, REGISTRY_LAYER, type SearchPart } from '../queries/search.ts';
 import { SearchIndex } from '../search/index.ts';
 import { SearchParts } from '../search/parts.ts';
@@ -18,49 +19,30 @@ import { parseQuery } from '../search/query.ts';
 const UNSUPPORTED = /[^\p{L}\p{M}0-9 '’\-.,()/]+/gu;
 
 /**
- * The index of one part of the data, kept while its version key stays the same; concurrent
- * first searches share one build.
- */
-class PartCache {
-  private built: { key: string; index: Promise<SearchIndex> } | null = null;
-
-  constructor(
-    private readonly db: Db,
-    private readonly part: SearchPart,
-    private readonly versionKey: () => string,
-  ) {}
-
-  get(): Promise<SearchIndex> {
-    const key = this.versionKey();
-    if (!this.built || this.built.key !== key) {
-      const index = loadSearchEntries(this.db, this.part).then((entries) => new SearchIndex(entries));
-      this.built = { key, index };
-      index.catch(() => {
-        if (this.built?.index === index) this.built = null;
-      });
-    }
-    return this.built.index;
-  }
-}
-
-/**
  * The search over the reference territories and the registry's schemes, each index rebuilt
  * only when its own data changes: a registry edit costs milliseconds, not a rebuild of
  * 38,000 entries on the main thread.
  */
 export class SearchIndexCache {
-  private readonly reference: PartCache;
-  private readonly registry: PartCache;
+  private readonly reference = new KeptWhile<SearchIndex>();
+  private readonly registry = new KeptWhile<SearchIndex>();
   private last: { parts: [SearchIndex, SearchIndex]; search: SearchParts } | null = null;
 
-  constructor(db: Db, version: DataVersion) {
-    this.reference = new PartCache(db, 'reference', () => version.excluding(REGISTRY_LAYER));
-    // the schemes' places and populations follow the territories: any change reloads them (milliseconds)
-    this.registry = new PartCache(db, 'registry', () => String(version.current));
+  constructor(
+    private readonly db: Db,
+    private readonly version: DataVersion,
+  ) {}
+
+  private build(part: SearchPart): Promise<SearchIndex> {
+    return loadSearchEntries(this.db, part).then((entries) => new SearchIndex(entries));
   }
 
   async get(): Promise<SearchParts> {
-    const parts = await Promise.all([this.reference.get(), this.registry.get()]);
+    const parts = await Promise.all([
+      this.reference.get(this.version.excluding(REGISTRY_LAYER), () => this.build('reference')),
+      // the schemes' places and populations follow the territories: any change reloads them (milliseconds)
+      this.registry.get(String(this.version.current), () => this.build('registry')),
+    ]);
     if (!this.last || this.last.parts.some((p, i) => p !== parts[i])) this.last = { parts, search: new SearchParts(parts) };
     return this.last.search;
   }

@@ -64,16 +64,21 @@ export interface SearchOptions {
 
 /**
  * When to try typos: `auto` when the words match fewer entries than asked for; a search
- * over several indexes (search-parts.ts) decides from all of them, then says `always` or
+ * over several indexes (parts.ts) decides from all of them, then says `always` or
  * `never`.
  */
 export type TypoRule = 'auto' | 'always' | 'never';
 
+export type ScoredHit = SearchHit & { score: number };
+
 /** A hit with its score, and how many entries the words matched before typos were tried. */
 export interface ScoredSearch {
-  hits: (SearchHit & { score: number })[];
+  hits: ScoredHit[];
   matched: number;
 }
+
+/** The hit as answered (its score only orders it). */
+export const withoutScore = ({ score: _score, ...hit }: ScoredHit): SearchHit => hit;
 
 interface Lead {
   word: string;
@@ -220,7 +225,7 @@ export class SearchIndex {
   }
 
   search(q: ParsedQuery, options: SearchOptions): SearchHit[] {
-    return this.scored(q, options).hits.map(({ score: _score, ...hit }) => hit);
+    return this.scored(q, options).hits.map(withoutScore);
   }
 
   /** The best `limit` hits with their scores (the order of search()). */
@@ -337,7 +342,7 @@ export class SearchIndex {
     return { hits: this.ranked(kept, limit), matched: exactMatches };
   }
 
-  private ranked(kept: number[], limit: number): (SearchHit & { score: number })[] {
+  private ranked(kept: number[], limit: number): ScoredHit[] {
     const top = new TopK<number>(limit, (a, b) => ranksBefore(this.bestScore[a]!, this.entries[a]!, this.bestScore[b]!, this.entries[b]!));
     for (const entry of kept) top.offer(entry);
     return top.items.map((i) => {

@@ -6,7 +6,8 @@
 // parts, and the parts' best hits are merged in the same order (checked in
 // test/unit/search-index.test.ts).
 import type { ParsedQuery } from './query.ts';
-import { ranksBefore, type SearchHit, type SearchIndex, type SearchOptions, type TypoRule } from './index.ts';
+import { ranksBefore, withoutScore, type ScoredHit, type SearchHit, type SearchIndex, type SearchOptions, type TypoRule } from './index.ts';
+import { TopK } from './top.ts';
 
 export class SearchParts {
   readonly regions = new Set<string>();
@@ -23,10 +24,8 @@ export class SearchParts {
     const run = (typos: TypoRule) => this.parts.map((p) => p.scored(q, options, typos));
     let answers = run('never');
     if (answers.reduce((n, a) => n + a.matched, 0) < options.limit) answers = run('always');
-    return answers
-      .flatMap((a) => a.hits)
-      .sort((a, b) => (ranksBefore(a.score, a, b.score, b) ? -1 : ranksBefore(b.score, b, a.score, a) ? 1 : 0))
-      .slice(0, options.limit)
-      .map(({ score: _score, ...hit }) => hit);
+    const top = new TopK<ScoredHit>(options.limit, (a, b) => ranksBefore(a.score, a, b.score, b));
+    for (const a of answers) for (const hit of a.hits) top.offer(hit);
+    return top.items.map(withoutScore);
   }
 }

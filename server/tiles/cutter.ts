@@ -20,7 +20,7 @@ export interface CutterOptions {
 /**
  * The worker's old generation, in MB. A limit makes V8 collect before the heap (and the
  * server's memory) balloons with the garbage of cutting; the indexes of the reference
- * layers live in about 40 MB (flat arrays, polygon-cut.ts). A worker that runs out restarts with twice the limit.
+ * layers live in about 20 MB (flat arrays, polygon-cut.ts). A worker that runs out restarts with twice the limit.
  */
 const HEAP_LIMIT_MB = 384;
 const MAX_HEAP_LIMIT_MB = 4096;

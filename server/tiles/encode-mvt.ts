@@ -9,7 +9,6 @@ import type { TileFeature } from './polygon-cut.ts';
 export type TileParts = Record<string, TileFeature[]>;
 
 interface LayerContext {
-  features: TileFeature[];
   keys: string[];
   values: (string | number | boolean)[];
   keyIndex: Map<string, number>;
@@ -85,7 +84,7 @@ function writeLayer([name, features]: [string, TileFeature[]], pbf: PbfWriter, e
   pbf.writeVarintField(15, 2);
   pbf.writeStringField(1, name);
   pbf.writeVarintField(5, extent);
-  const ctx: LayerContext = { features, keys: [], values: [], keyIndex: new Map(), valueIndex: new Map(), feature: null };
+  const ctx: LayerContext = { keys: [], values: [], keyIndex: new Map(), valueIndex: new Map(), feature: null };
   for (const feature of features) {
     ctx.feature = feature;
     pbf.writeMessage(2, writeFeature, ctx);

@@ -50,18 +50,19 @@ export class LayerIndex {
       rows.map((r) => ({ code: r.code, ...(r.type ? { type: r.type } : {}), ...(r.fictif ? { fictif: true } : {}) })),
       { extent: EXTENT, buffer: SHAPE_BUFFER, tolerance: TOLERANCE, maxZoom: MAX_ZOOM },
     );
+    const minZooms = rows.map((r) => labelMinZoom(layer, r.population ?? 0));
     this.labels = new PointCutter(
       rows.map((r) => JSON.parse(r.label) as Point),
-      rows.map((r) => ({
+      rows.map((r, i) => ({
         code: r.code,
         name: r.name,
         ...(r.type ? { type: r.type } : {}),
         ...(r.fictif ? { fictif: true } : {}),
         ...(r.approximation ? { approche: r.approximation } : {}),
         population: Math.round(r.population ?? 0),
-        minzoom: labelMinZoom(layer, r.population ?? 0),
+        minzoom: minZooms[i]!,
       })),
-      rows.map((r) => labelMinZoom(layer, r.population ?? 0)),
+      minZooms,
       EXTENT,
     );
     // a label point lies inside its shape: the shapes' tiles hold every label too

@@ -210,7 +210,7 @@ export class PolygonCutter {
   /** First polygon of each feature. */
   private readonly featureStart: Uint32Array;
   /** Per feature: min x, min y, max x, max y of its outer rings. */
-  readonly boxes: Float64Array;
+  private readonly boxes: Float64Array;
   private readonly grid: BoxGrid;
 
   /**
